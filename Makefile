@@ -1,0 +1,70 @@
+# crimefigures: one Makefile, discoverable targets (`make help`).
+# Only python3 and make are needed: the targets build .venv from the pinned requirements.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.crimefigures-installed
+KERNEL := crimefigures
+
+.DEFAULT_GOAL := help
+.PHONY: help venv reproduce run site readme test lint lab clean benchmark
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
+
+# The venv is rebuilt from scratch when the pins or the project metadata change,
+# so a removed pin cannot linger.
+$(STAMP): requirements.txt pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (crimefigures)" >/dev/null
+	touch $(STAMP)
+
+## venv: create .venv with the pinned requirements and the crimefigures kernel
+venv: $(STAMP)
+
+## reproduce: the main job: run every notebook (incrementally), render the site, refresh README numbers
+reproduce: $(STAMP)
+	$(PY) -m crimefigures run
+	$(PY) -m crimefigures site
+	$(PY) -m crimefigures readme
+
+## run: run the notebooks only (pass ARGS="--force" or ARGS="-p draws=1000")
+run: $(STAMP)
+	$(PY) -m crimefigures run $(ARGS)
+
+## site: render the executed notebooks in reports/notebooks into reports/site
+site: $(STAMP)
+	$(PY) -m crimefigures site
+
+## readme: regenerate the README's numbers from data/processed
+readme: $(STAMP)
+	$(PY) -m crimefigures readme
+
+## lint: ruff check
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+## test: ruff, then pytest (unit tests and an end-to-end run of every notebook)
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+## lab: open JupyterLab on notebooks/ with the crimefigures kernel
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+## benchmark: measure parser, pipeline and Monte Carlo speed into reports/benchmark.md
+benchmark: $(STAMP)
+	$(PY) scripts/benchmark.py all
+
+## clean: remove generated outputs (never data/raw or data/curated)
+clean:
+	rm -rf reports/notebooks reports/failed reports/site reports/.staging
+	rm -f reports/run_state.json reports/run_summary.json reports/*.png
+	rm -rf data/processed/*.csv figures/*.png figures/*.svg figures/*.pdf figures/*.csv figures/*.json figures/id

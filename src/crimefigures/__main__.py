@@ -1,0 +1,3 @@
+from crimefigures.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""``python -m crimefigures COMMAND``: the runner and the text tools.
+
+Exit codes: 0 success; 1 a notebook failed or an input file is bad; 2 a
+parameter or usage error, reported before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from crimefigures.errors import CrimefiguresError, ParameterError
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crimefigures", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the notebooks through papermill")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                     help="pipeline step names or notebook paths (default: all)")
+    run.add_argument("-p", dest="parameters", action="append", type=_key_value, default=[],
+                     metavar="NAME=VALUE", help="set a parameter (typed as the notebook declares)")
+    run.add_argument("-f", dest="parameter_file", metavar="PARAMS.yml",
+                     help="YAML mapping of parameter names to values")
+    run.add_argument("--force", action="store_true", help="run even unchanged notebooks")
+    run.add_argument("--dry-run", action="store_true", help="show what would run, run nothing")
+    run.add_argument("--list-params", metavar="NOTEBOOK",
+                     help="print a notebook's parameters with types and defaults")
+    run.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
+
+    parse = commands.add_parser("parse", help="parse one figure phrase to JSON")
+    parse.add_argument("phrase", nargs="?", help="e.g. 'up to $3 trillion'")
+    parse.add_argument("--batch", action="store_true", help="one phrase per line on stdin")
+
+    extract = commands.add_parser("extract", help="every figure in a text, one JSON per line")
+    extract.add_argument("file", help="a text file, or - for stdin")
+
+    draft = commands.add_parser("draft-ledger", help="draft claims and ignored-numbers ledgers")
+    draft.add_argument("article", help="the article text file")
+    draft.add_argument("--out", default=".", help="directory for the two draft CSVs")
+
+    readme = commands.add_parser("readme", help="refresh the README's generated numbers")
+    readme.add_argument("--check", action="store_true",
+                        help="exit 1 if the README's numbers differ from the data")
+
+    commands.add_parser("site", help="render the executed notebooks into reports/site")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from crimefigures import runner
+
+    if args.list_params:
+        return _list_params(args.list_params)
+    try:
+        runner.run(args.notebooks, cli_parameters=dict(args.parameters),
+                   parameter_file=args.parameter_file, force=args.force,
+                   dry_run=args.dry_run, jobs=args.jobs)
+    except runner.NotebookFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _list_params(name: str) -> int:
+    from crimefigures import params, runner
+
+    steps = runner.select(runner.load_pipeline(), [name])
+    declared = params.declared_parameters(steps[0].notebook_path)
+    print(f"{steps[0].notebook}:")
+    for parameter in declared.values():
+        print(f"  {parameter.describe()}")
+    for step in steps:
+        if step.parameters:
+            print(f"  pipeline step {step.name} passes: {json.dumps(step.parameters)}")
+    return 0
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from crimefigures.parse import parse_figure
+
+    if args.batch:
+        status = 0
+        for number, line in enumerate(sys.stdin, start=1):
+            phrase = line.strip()
+            if not phrase:
+                continue
+            try:
+                print(json.dumps(parse_figure(phrase).to_dict(), ensure_ascii=False))
+            except CrimefiguresError as exc:
+                print(f"error: <stdin>, line {number}: {exc}", file=sys.stderr)
+                status = 1
+        return status
+    if not args.phrase:
+        raise ParameterError("give a phrase, or --batch to read phrases from stdin")
+    print(json.dumps(parse_figure(args.phrase).to_dict(), ensure_ascii=False))
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from crimefigures.extract import extract_figures
+    from crimefigures.ledger import read_article
+
+    text = sys.stdin.read() if args.file == "-" else read_article(args.file)
+    for figure in extract_figures(text):
+        print(json.dumps(figure.to_dict(), ensure_ascii=False))
+    return 0
+
+
+def _draft_ledger(args: argparse.Namespace) -> int:
+    from crimefigures.ledger import draft_ledger
+
+    for path in draft_ledger(args.article, args.out):
+        print(path)
+    return 0
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from crimefigures import readme
+
+    return readme.main(check=args.check)
+
+
+def _site(args: argparse.Namespace) -> int:
+    from crimefigures import site
+
+    print(site.build_site())
+    return 0
+
+
+HANDLERS = {"run": _run, "parse": _parse, "extract": _extract, "draft-ledger": _draft_ledger,
+            "readme": _readme, "site": _site}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except CrimefiguresError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The environment: pins agree, notebooks are committed clean and declare typed parameters."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+
+from conftest import REPO
+from crimefigures import params, runner
+
+
+def _requirements() -> dict[str, str]:
+    pins = {}
+    for line in (REPO / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def _conda() -> dict[str, str]:
+    document = yaml.safe_load((REPO / "environment.yml").read_text())
+    pins = {}
+    for item in document["dependencies"]:
+        if isinstance(item, str) and "=" in item and not item.startswith("python="):
+            name, version = item.split("=", 1)
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_every_requirement_is_pinned_exactly():
+    for line in (REPO / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][0-9A-Za-z.]*", line), line
+
+
+def test_environment_yml_matches_requirements():
+    assert _conda() == _requirements()
+
+
+def test_environment_yml_is_conda_forge_python_311():
+    document = yaml.safe_load((REPO / "environment.yml").read_text())
+    assert document["channels"] == ["conda-forge"]
+    assert "python=3.11" in document["dependencies"]
+
+
+def test_notebooks_committed_without_outputs_and_with_one_parameters_cell():
+    notebooks = sorted((REPO / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        notebook = json.loads(path.read_text())
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path
+        tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, path
+        first = notebook["cells"][0]
+        assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# ")
+        for key in ("Question", "Input", "Output"):
+            assert key in "".join(first["source"]), (path, key)
+
+
+def test_notebooks_are_numbered_in_run_order_and_all_in_the_pipeline():
+    steps = runner.load_pipeline(REPO / "notebooks" / "pipeline.yml")
+    listed = {s.notebook for s in steps}
+    on_disk = {f"notebooks/{p.name}" for p in (REPO / "notebooks").glob("*.ipynb")}
+    assert listed == on_disk
+    order = [s.notebook for level in runner.dependency_levels(steps) for s in level]
+    assert order == sorted(order)
+    for path in on_disk:
+        assert re.fullmatch(r"notebooks/\d{2}_[a-z_]+\.ipynb", path)
+
+
+def test_pipeline_parameters_are_declared_and_typed():
+    for step in runner.load_pipeline(REPO / "notebooks" / "pipeline.yml"):
+        declared = params.declared_parameters(REPO / step.notebook)
+        assert declared, step.name
+        params.resolve(declared, step.parameters, raw=False)
+        path_defaults = {p.default for p in declared.values() if p.name.endswith("_path")}
+        for path in [*step.inputs, *step.outputs]:
+            if not path.endswith("/"):
+                assert path in path_defaults or path.startswith("data/reference"), (step.name,
+                                                                                    path)

@@ -1,0 +1,135 @@
+"""The runner: typed parameters, failures, incremental skips, determinism of executed notebooks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from crimefigures import runner
+
+FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
+
+
+@pytest.fixture
+def fixture_root(tmp_path: Path) -> Path:
+    """A minimal project whose pipeline is one notebook that can be told to fail."""
+    root = tmp_path / "proj"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fixture'\n")
+    shutil.copy(FIXTURE, root / "notebooks" / "fixture.ipynb")
+    pipeline = {"notebooks": {"fixture": {
+        "notebook": "notebooks/fixture.ipynb", "inputs": [],
+        "outputs": ["data/processed/fixture.txt"], "parameters": {}}}}
+    (root / "notebooks" / "pipeline.yml").write_text(yaml.safe_dump(pipeline))
+    return root
+
+
+def test_misspelled_parameter_exits_2_with_suggestion_and_no_kernel(fixture_root: Path):
+    result = run_cli("run", "-p", "drwas=10", root=fixture_root)
+    assert result.returncode == 2
+    assert "did you mean draws?" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (fixture_root / "reports" / "run_summary.json").exists()  # no run started
+
+
+def test_wrong_type_exits_2_before_any_kernel(fixture_root: Path):
+    result = run_cli("run", "-p", "draws=many", root=fixture_root)
+    assert result.returncode == 2
+    assert "'many' is not a valid int" in result.stderr
+    assert "draws" in result.stderr
+    assert not (fixture_root / "reports").exists()
+
+
+def test_negative_draws_refused_by_domain_rule(fixture_root: Path):
+    result = run_cli("run", "-p", "draws=-5", root=fixture_root)
+    assert result.returncode == 2
+    assert "must be at least 1" in result.stderr
+
+
+def test_parameter_file_must_be_a_mapping(fixture_root: Path, tmp_path: Path):
+    bad = tmp_path / "params.yml"
+    bad.write_text("- draws\n- 10\n")
+    result = run_cli("run", "-f", str(bad), root=fixture_root)
+    assert result.returncode == 2
+    assert "expected a mapping" in result.stderr and "params.yml" in result.stderr
+
+
+def test_list_params_shows_types_and_defaults(fixture_root: Path):
+    result = run_cli("run", "--list-params", "fixture", root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert "draws: int = 10" in result.stdout
+    assert "fail: bool = False" in result.stdout
+
+
+def test_failure_keeps_notebook_names_cell_and_leaves_outputs(fixture_root: Path):
+    output = fixture_root / "data" / "processed" / "fixture.txt"
+    first = run_cli("run", "-p", "content=v1", root=fixture_root)
+    assert first.returncode == 0, first.stderr
+    assert output.read_text() == "v1"
+
+    failed = run_cli("run", "-p", "content=v2", "-p", "fail=true", root=fixture_root)
+    assert failed.returncode == 1
+    message = failed.stderr.strip()
+    assert "notebooks/fixture.ipynb failed in cell 4" in message
+    assert "ValueError: fixture asked to fail" in message
+    assert (fixture_root / "reports" / "failed" / "fixture.ipynb").is_file()
+    assert output.read_text() == "v1"  # the failing run wrote v2 only to staging
+    summary = json.loads((fixture_root / "reports" / "run_summary.json").read_text())
+    assert summary["notebooks"][0]["status"] == "failed"
+
+
+def test_unchanged_rerun_skips_without_kernel_and_force_is_byte_identical(fixture_root: Path):
+    assert run_cli("run", root=fixture_root).returncode == 0
+    executed = fixture_root / "reports" / "notebooks" / "fixture.ipynb"
+    first_bytes = executed.read_bytes()
+
+    again = run_cli("run", root=fixture_root)
+    assert again.returncode == 0
+    assert "[skip] fixture (unchanged)" in again.stdout
+    summary = json.loads((fixture_root / "reports" / "run_summary.json").read_text())
+    assert summary["kernels_started"] == 0
+
+    forced = run_cli("run", "--force", root=fixture_root)
+    assert "[done] fixture" in forced.stdout
+    assert executed.read_bytes() == first_bytes
+    text = executed.read_text()
+    assert str(fixture_root) not in text and "start_time" not in text
+
+
+def test_changed_parameter_or_edited_output_reruns(fixture_root: Path):
+    assert run_cli("run", root=fixture_root).returncode == 0
+    assert "[done]" in run_cli("run", "-p", "content=v3", root=fixture_root).stdout
+    output = fixture_root / "data" / "processed" / "fixture.txt"
+    output.write_text("tampered")
+    assert "[done]" in run_cli("run", "-p", "content=v3", root=fixture_root).stdout
+    assert output.read_text() == "v3"
+
+
+def test_dependency_levels_follow_inputs_and_outputs():
+    a = runner.Step("a", "a.ipynb", (), ("data/x.csv",))
+    b = runner.Step("b", "b.ipynb", ("data/x.csv",), ("figures/",))
+    c = runner.Step("c", "c.ipynb", ("data/x.csv",), ("data/y.csv",))
+    d = runner.Step("d", "d.ipynb", ("figures/f.png", "data/y.csv"), ())
+    levels = runner.dependency_levels([d, c, b, a])
+    assert [[s.name for s in level] for level in levels] == [["a"], ["c", "b"], ["d"]]
+
+
+def test_dependency_cycle_is_an_error():
+    a = runner.Step("a", "a.ipynb", ("y",), ("x",))
+    b = runner.Step("b", "b.ipynb", ("x",), ("y",))
+    with pytest.raises(Exception, match="dependency cycle"):
+        runner.dependency_levels([a, b])
+
+
+def test_normalise_drops_timestamps_and_paths():
+    notebook = {"metadata": {"papermill": {"start_time": "t", "input_path": "/x", "parameters": {}}},
+                "cells": [{"metadata": {"execution": {"a": 1}, "papermill": {"duration": 1},
+                                        "tags": ["x"]}}]}
+    clean = runner.normalise_notebook(notebook)
+    assert clean["metadata"]["papermill"] == {"parameters": {}}
+    assert clean["cells"][0]["metadata"] == {"tags": ["x"]}
