@@ -1,0 +1,361 @@
+"""Words and numbers in the reader's language: English ("en") or Indonesian ("id").
+
+Every string a figure shows comes from one catalogue, ``messages.yml``, so a chart is
+written once and rendered in either language. Numbers use babel's locale data for the
+decimal and group symbols ("3,500.5" in en_US, "3.500,5" in id_ID); the scale words
+("trillion", "triliun") and the order of number, unit and currency come from the
+catalogue, because they differ between the languages ("$3 tn" but "3 triliun dolar AS").
+
+Rounding is half-up on the decimal value ("2.25" -> "2.3"), which is what readers
+expect, rather than the banker's rounding babel would otherwise apply.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import string
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import babel.numbers
+import yaml
+
+from crimefigures.errors import InputError, ParameterError
+
+LANGUAGES: tuple[str, ...] = ("en", "id")
+BABEL_LOCALES: dict[str, str] = {"en": "en_US", "id": "id_ID"}
+CATALOGUE_FILE = "messages.yml"
+
+MoneyStyle = Literal["long", "short", "tick"]
+
+# (factor, name) from small to large; amounts below the first are written in full.
+_SCALES: tuple[tuple[int, str], ...] = (
+    (10**6, "million"),
+    (10**9, "billion"),
+    (10**12, "trillion"),
+)
+_EN_DASH = "–"
+
+
+# --- Languages and the catalogue ----------------------------------------------------------
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is supported; otherwise raise naming the valid ones."""
+    if language not in LANGUAGES:
+        raise ParameterError(
+            f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}",
+            field="language",
+        )
+    return language
+
+
+def _format_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def _allowed_variants() -> set[str]:
+    return {*LANGUAGES, *(f"{language}_one" for language in LANGUAGES)}
+
+
+def check_catalogue(entries: Any) -> list[str]:
+    """Every problem with a catalogue: missing languages, stray keys, mismatched fields."""
+    if not isinstance(entries, Mapping):
+        return ["the catalogue must be a mapping of message ids to translations"]
+    problems: list[str] = []
+    allowed = _allowed_variants()
+    for key, entry in entries.items():
+        if not isinstance(entry, Mapping):
+            problems.append(f"{key}: must map languages to strings")
+            continue
+        missing = [language for language in LANGUAGES if language not in entry]
+        if missing:
+            problems.append(f"{key}: missing {', '.join(missing)}")
+        stray = sorted(set(entry) - allowed, key=str)
+        if stray:
+            problems.append(f"{key}: unknown variants {', '.join(map(str, stray))}")
+        texts = {variant: text for variant, text in entry.items() if variant in allowed}
+        not_text = [variant for variant, text in texts.items() if not isinstance(text, str)]
+        if not_text:
+            problems.append(f"{key}: not a string in {', '.join(not_text)}")
+            continue
+        try:
+            fields = {variant: _format_fields(text) for variant, text in texts.items()}
+        except ValueError as exc:
+            problems.append(f"{key}: bad format string ({exc})")
+            continue
+        if len({frozenset(names) for names in fields.values()}) > 1:
+            detail = "; ".join(f"{v}={sorted(names)}" for v, names in sorted(fields.items()))
+            problems.append(f"{key}: format fields differ between languages ({detail})")
+    return problems
+
+
+def catalogue_text() -> str:
+    """The catalogue file as shipped with the package."""
+    return resources.files("crimefigures").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def load_catalogue() -> dict[str, dict[str, str]]:
+    """The parsed, checked catalogue (read once per process)."""
+    try:
+        entries = yaml.safe_load(catalogue_text())
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML ({exc})", file=CATALOGUE_FILE) from None
+    problems = check_catalogue(entries)
+    if problems:
+        raise InputError("; ".join(problems), file=CATALOGUE_FILE)
+    return {key: dict(entry) for key, entry in entries.items()}
+
+
+def message(key: str, language: str, /, **fields: Any) -> str:
+    """The catalogue text for ``key`` in ``language`` with ``fields`` filled in."""
+    check_language(language)
+    catalogue = load_catalogue()
+    if key not in catalogue:
+        near = difflib.get_close_matches(key, list(catalogue), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise ParameterError(f"unknown message id {key!r}{hint}", field="key")
+    template = catalogue[key][language]
+    missing = sorted(_format_fields(template) - set(fields))
+    if missing:
+        raise ParameterError(
+            f"message {key!r} needs the fields {', '.join(missing)}", field="fields"
+        )
+    return template.format(**fields)
+
+
+# --- Plain numbers ------------------------------------------------------------------------
+
+
+def _to_decimal(value: Any, what: str = "value") -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        raise ParameterError(f"{what} must be a number, not {value!r}", field=what)
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, numbers.Integral):
+        number = Decimal(int(value))
+    else:
+        # repr gives the shortest decimal that round-trips, so 0.1 stays 0.1.
+        number = Decimal(repr(float(value)))
+    if not number.is_finite():
+        raise ParameterError(f"{what} must be finite, not {value!r}", field=what)
+    return number
+
+
+def _check_digits(digits: int) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 10:
+        raise ParameterError(
+            f"digits must be a whole number from 0 to 10, not {digits!r}", field="digits"
+        )
+    return digits
+
+
+def _round_half_up(number: Decimal, digits: int) -> Decimal:
+    rounded = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0"
+
+
+def _babel(number: Decimal, language: str, pattern: str) -> str:
+    return babel.numbers.format_decimal(
+        number, format=pattern, locale=BABEL_LOCALES[check_language(language)]
+    )
+
+
+def format_number(value: Any, language: str, digits: int = 0) -> str:
+    """Group digits, round half-up to at most ``digits`` decimals, drop trailing zeros.
+
+    ``format_number(3500, "id") == "3.500"``; ``format_number(2.50, "en", 2) == "2.5"``.
+    """
+    digits = _check_digits(digits)
+    number = _round_half_up(_to_decimal(value), digits)
+    return _babel(number, language, "#,##0" + ("." + "#" * digits if digits else ""))
+
+
+def format_decimal(value: Any, language: str, digits: int = 1) -> str:
+    """Group digits and show exactly ``digits`` decimals: ``2.5`` -> "2.50" with 2 digits."""
+    digits = _check_digits(digits)
+    number = _round_half_up(_to_decimal(value), digits)
+    return _babel(number, language, "#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def format_percent(fraction: Any, language: str, digits: int = 0) -> str:
+    """A FRACTION as a percentage: ``0.255`` -> "26%" (en) / "26%" (id); "25,5%" with 1 digit.
+
+    The argument is always a fraction of one; pass ``value / 100`` for a value that
+    is already in percent. Trailing zeros are dropped.
+    """
+    digits = _check_digits(digits)
+    percent = _round_half_up(_to_decimal(fraction, "fraction") * 100, digits)
+    return format_number(percent, language, digits) + "%"
+
+
+# --- Amounts with scale words -------------------------------------------------------------
+
+
+def _scale_index(magnitude: Decimal, digits: int) -> int:
+    """Which scale writes ``magnitude`` best (-1: none), moving up when rounding carries."""
+    index = -1
+    for position, (factor, _) in enumerate(_SCALES):
+        if magnitude >= factor:
+            index = position
+    while index + 1 < len(_SCALES):
+        factor = _SCALES[index][0] if index >= 0 else 1
+        if _round_half_up(magnitude / factor, digits) < _SCALES[index + 1][0] // factor:
+            break
+        index += 1
+    return index
+
+
+def _scaled_piece(
+    magnitude: Decimal, index: int, digits: int, language: str, style: MoneyStyle
+) -> str:
+    """A non-negative magnitude written at scale ``index``: "3.1 trillion", "3,500"."""
+    if index < 0:
+        return format_number(magnitude, language, digits)
+    factor, name = _SCALES[index]
+    number = format_number(magnitude / factor, language, digits)
+    return f"{number} {message(f'scale_{name}_{style}', language)}"
+
+
+def format_amount(
+    value: Any, language: str, *, digits: int = 1, style: MoneyStyle = "long"
+) -> str:
+    """A number with a scale word from a million up: "3.1 million", "3,1 juta", "3,500"."""
+    digits = _check_digits(digits)
+    check_language(language)
+    number = _to_decimal(value)
+    magnitude = number.copy_abs()
+    index = _scale_index(magnitude, digits)
+    piece = _scaled_piece(magnitude, index, digits, language, style)
+    shows_zero = index < 0 and _round_half_up(magnitude, digits).is_zero()
+    return ("-" if number < 0 and not shows_zero else "") + piece
+
+
+def _check_style(style: str) -> MoneyStyle:
+    if style not in ("long", "short", "tick"):
+        raise ParameterError(f"style must be long, short or tick, not {style!r}", field="style")
+    return style  # type: ignore[return-value]
+
+
+def format_money(
+    value_usd: Any, language: str, *, digits: int = 1, style: MoneyStyle = "long"
+) -> str:
+    """US dollars for a reader.
+
+    long:  en "$3.1 trillion", id "3,1 triliun dolar AS" (prose, captions)
+    short: en "$3.1 tn",       id "US$3,1 T"             (labels, legends)
+    tick:  en "$3 tn",         id "3 triliun"            (axis ticks; unit in the axis label)
+    """
+    style = _check_style(style)
+    amount = format_amount(value_usd, language, digits=digits, style=style)
+    sign, amount = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
+    return sign + message(f"money_{style}", language, amount=amount)
+
+
+def _noun(noun_key: str, language: str, value: Decimal) -> str:
+    catalogue = load_catalogue()
+    if not noun_key.startswith("noun_") or noun_key not in catalogue:
+        nouns = sorted(key for key in catalogue if key.startswith("noun_"))
+        raise ParameterError(
+            f"unknown noun {noun_key!r}; choose one of: {', '.join(nouns)}", field="noun_key"
+        )
+    entry = catalogue[noun_key]
+    singular = entry.get(f"{language}_one")
+    return singular if singular is not None and value == 1 else entry[language]
+
+
+def format_count(value: Any, noun_key: str, language: str, *, digits: int = 1) -> str:
+    """A count of things: en "3,500 arrests", id "3.500 penangkapan".
+
+    Below a million the count is rounded to a whole number; from a million up it takes
+    a scale word with at most ``digits`` decimals ("1.2 million people").
+    """
+    digits = _check_digits(digits)
+    check_language(language)
+    number = _to_decimal(value)
+    magnitude = number.copy_abs()
+    # Whole numbers below a million, so 999,999.6 people become "1 million", not "1,000,000".
+    index = max(_scale_index(magnitude, digits), _scale_index(magnitude, 0))
+    shown_digits = digits if index >= 0 else 0
+    piece = _scaled_piece(magnitude, index, shown_digits, language, "long")
+    whole = _round_half_up(magnitude, 0)
+    sign = "-" if number < 0 and (index >= 0 or not whole.is_zero()) else ""
+    noun = _noun(noun_key, language, whole if index < 0 else magnitude)
+    return message("count", language, amount=sign + piece, noun=noun)
+
+
+def format_interval(
+    low: Any,
+    high: Any,
+    unit: str,
+    language: str,
+    *,
+    digits: int = 1,
+    style: Literal["long", "short"] = "long",
+) -> str:
+    """A range: unit "usd" -> "$2–3 trillion" / "2–3 triliun dolar AS"; "percent" takes
+    FRACTIONS -> "20–30%"; a noun key ("noun_people") -> "2–3 million people".
+
+    Both ends share one scale word when the low end takes the same scale on its own
+    (or is 0); otherwise each end carries its own ("$500 billion–$3 trillion").
+    """
+    digits = _check_digits(digits)
+    check_language(language)
+    low_number, high_number = _to_decimal(low, "low"), _to_decimal(high, "high")
+    if low_number > high_number:
+        raise ParameterError(f"interval low {low!r} is above high {high!r}", field="low")
+    if unit not in ("usd", "percent") and unit not in load_catalogue():
+        raise ParameterError(
+            f"unknown interval unit {unit!r}; use 'usd', 'percent' or a noun key "
+            "such as 'noun_people'",
+            field="unit",
+        )
+    if unit == "percent":
+        return message(
+            "percent_interval",
+            language,
+            low=format_number(low_number * 100, language, digits),
+            high=format_number(high_number * 100, language, digits),
+        )
+    if low_number < 0:
+        raise ParameterError(f"a {unit} interval cannot be negative ({low!r})", field="low")
+    if unit == "usd":
+        style = _check_style(style)  # type: ignore[assignment]
+        if style == "tick":
+            raise ParameterError("intervals are written long or short", field="style")
+        low_piece, high_piece, shared = _interval_pieces(
+            low_number, high_number, digits, language, style
+        )
+        kind = "" if shared else "mixed_"
+        return message(f"money_interval_{kind}{style}", language, low=low_piece, high=high_piece)
+    noun = _noun(unit, language, Decimal(2))
+    count_digits = digits if _scale_index(high_number, digits) >= 0 else 0
+    low_piece, high_piece, _ = _interval_pieces(
+        low_number, high_number, count_digits, language, "long"
+    )
+    return message("count_interval", language, low=low_piece, high=high_piece, noun=noun)
+
+
+def _interval_pieces(
+    low: Decimal, high: Decimal, digits: int, language: str, style: MoneyStyle
+) -> tuple[str, str, bool]:
+    """The two ends as text, and whether they share the high end's scale word.
+
+    They share it only when the low end would take the same scale on its own (or is 0):
+    "2–3 trillion", never "0.01–3 trillion", which hides the low end's size.
+    """
+    index = _scale_index(high, digits)
+    if low.is_zero() or _scale_index(low, digits) == index:
+        factor = _SCALES[index][0] if index >= 0 else 1
+        low_text = format_number(low / factor, language, digits)
+        return low_text, _scaled_piece(high, index, digits, language, style), True
+    return (
+        _scaled_piece(low, _scale_index(low, digits), digits, language, style),
+        _scaled_piece(high, index, digits, language, style),
+        False,
+    )

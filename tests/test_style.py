@@ -1,0 +1,315 @@
+"""House style, tick formatters, figure layout and byte-deterministic saving."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib import font_manager
+
+from crimefigures import style
+from crimefigures.errors import ParameterError
+
+# One small chart with the things that have made figures non-deterministic before:
+# clip paths (SVG ids), embedded fonts (PDF subsets), bold and regular text, a log axis,
+# a filled band, dollar signs and Indonesian text.
+SAMPLE_SCRIPT = r"""
+import sys
+
+from crimefigures import style
+from crimefigures.i18n import message
+
+
+def draw_and_save(stem, language):
+    style.apply_house_style()
+    fig, ax = style.new_figure(
+        "single",
+        title="Claims from $300 m to $3 tn span four orders of magnitude",
+        subtitle="Bars are ranges; dots are the primary source",
+        footer=style.sources_line(["IMF (2024)", "World Bank (2024)"], language),
+        language=language,
+    )
+    ax.hlines([0, 1], [3e8, 1e12], [9e8, 3e12], color=style.PALETTE["article"], lw=4,
+              label=message("article", language))
+    ax.scatter([5e8, 2e12], [0, 1], color=style.PALETTE["source"], zorder=3,
+               label=message("primary_source", language))
+    ax.fill_betweenx([0, 1], 1e9, 1e10, color=style.PALETTE["highlight"], alpha=0.5)
+    style.format_axis(ax, "x", "money", language, log=True)
+    style.finish_axes(ax, style.axis_label(message("us_dollars", language), language, log=True))
+    return style.save_figure(fig, stem)
+
+
+if __name__ == "__main__":
+    draw_and_save(sys.argv[1], sys.argv[2])
+"""
+
+
+def _sample_module() -> dict:
+    namespace: dict = {"__name__": "crimefigures_sample"}
+    exec(compile(SAMPLE_SCRIPT, "sample_chart.py", "exec"), namespace)
+    return namespace
+
+
+def _read_all(paths: dict[str, Path]) -> dict[str, bytes]:
+    return {fmt: Path(path).read_bytes() for fmt, path in paths.items()}
+
+
+@pytest.fixture(autouse=True)
+def _no_staging(monkeypatch):
+    monkeypatch.delenv("CRIMEFIGURES_STAGING", raising=False)
+    yield
+    plt.close("all")
+
+
+# --- Palette and sizes --------------------------------------------------------------------
+
+
+def test_palette_has_a_distinct_colour_for_every_category_and_verdict():
+    required = {
+        "article", "source", "imf", "world_bank", "enforcement", "flows", "victims",
+        "neutral", "highlight", *style.VERDICTS,
+    }  # fmt: skip
+    assert required <= set(style.PALETTE)
+    colours = list(style.PALETTE.values())
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", colour) for colour in colours)
+    assert len(set(colours)) == len(colours)
+
+
+def test_palette_colours_come_from_the_documented_schemes():
+    documented = {*style.OKABE_ITO.values(), *style.TOL_MUTED.values()}
+    undocumented = {k for k, c in style.PALETTE.items() if c not in documented}
+    assert undocumented == {"neutral"}  # a plain grey, named as such in style.py
+
+
+def test_column_sizes_follow_journal_widths():
+    assert style.SINGLE_COLUMN[0] == pytest.approx(89 / 25.4, abs=0.05)
+    assert style.DOUBLE_COLUMN[0] == pytest.approx(183 / 25.4, abs=0.05)
+
+
+# --- House style --------------------------------------------------------------------------
+
+
+def test_house_style_sets_the_parameters_output_depends_on():
+    mpl.rcParams["lines.linewidth"] = 9  # as a matplotlibrc on some machine might
+    style.apply_house_style()
+    rc = mpl.rcParams
+    assert rc["font.family"] == ["DejaVu Sans"]
+    assert rc["font.sans-serif"] == ["DejaVu Sans"]
+    assert rc["svg.hashsalt"] == "crimefigures"
+    assert rc["svg.fonttype"] == "path"
+    assert rc["pdf.fonttype"] == 42
+    assert rc["text.parse_math"] is False
+    assert rc["savefig.dpi"] == 200
+    assert rc["lines.linewidth"] == 1.5
+    assert rc["axes.formatter.useoffset"] is False
+    assert mpl.get_backend().lower() == "agg"
+
+
+def test_house_font_is_matplotlibs_own_copy_even_if_another_shadows_it(tmp_path):
+    bundled = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    impostor = tmp_path / "DejaVuSans.ttf"
+    shutil.copyfile(bundled, impostor)
+    entry = font_manager.FontEntry(
+        fname=str(impostor), name="DejaVu Sans", style="normal", variant="normal",
+        weight=400, stretch="normal", size="scalable",
+    )  # fmt: skip
+    font_manager.fontManager.ttflist.insert(0, entry)
+    font_manager.fontManager._findfont_cached.cache_clear()
+    chosen = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    assert Path(chosen) == impostor  # the shadow really is preferred before house style
+
+    style.apply_house_style()
+
+    assert style.bundled_font_file("normal").name == "DejaVuSans.ttf"
+    assert style.bundled_font_file("bold").name == "DejaVuSans-Bold.ttf"
+    assert all(str(tmp_path) not in f.fname for f in font_manager.fontManager.ttflist)
+
+
+def test_notebook_backends_are_recognised():
+    assert style._is_notebook_backend("module://matplotlib_inline.backend_inline")
+    assert style._is_notebook_backend("module://ipympl.backend_nbagg")
+    assert not style._is_notebook_backend("agg")
+    assert not style._is_notebook_backend(None)
+
+
+# --- Tick formatters ----------------------------------------------------------------------
+
+
+def test_money_ticks_in_english_and_indonesian():
+    english = style.money_formatter("en")
+    indonesian = style.money_formatter("id")
+    assert [english(v) for v in (3e12, 5e10, 3e8)] == ["$3 tn", "$50 bn", "$300 m"]
+    assert [indonesian(v) for v in (3e12, 5e10, 3e8)] == ["3 triliun", "50 miliar", "300 juta"]
+    assert english(2.5e9) == "$2.5 bn"
+    assert indonesian(2.5e9) == "2,5 miliar"
+    assert english(0) == "$0"
+
+
+def test_count_number_and_percent_ticks():
+    assert style.count_formatter("en")(3500) == "3,500"
+    assert style.count_formatter("id")(3500) == "3.500"
+    assert style.count_formatter("id")(2e6) == "2 juta"
+    assert style.number_formatter("id")(2.25) == "2,25"
+    assert style.percent_formatter("en")(0.25) == "25%"
+    assert style.percent_formatter("id", data_are="percent")(12.5) == "12,5%"
+    with pytest.raises(ParameterError, match="fraction"):
+        style.percent_formatter("en", data_are="ratio")
+
+
+def test_log_axis_note_and_axis_label():
+    assert style.log_axis_note("en") == "log scale"
+    assert style.log_axis_note("id") == "skala logaritmik"
+    assert style.axis_label("dolar AS", "id", log=True) == "dolar AS (skala logaritmik)"
+    assert style.axis_label("US dollars", "en") == "US dollars"
+    with pytest.raises(ParameterError, match="en, id"):
+        style.log_axis_note("fr")
+
+
+def test_money_log_axis_never_shows_scientific_notation():
+    style.apply_house_style()
+    fig, ax = style.new_figure(title="t", subtitle="s", footer="f")
+    ax.plot([3e8, 3e12], [0, 1])
+    style.format_axis(ax, "x", "money", "en", log=True)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels(minor=False) if t.get_text()]
+    minor = [t.get_text() for t in ax.get_xticklabels(minor=True) if t.get_text()]
+    assert ax.get_xscale() == "log"
+    assert "$1 bn" in labels and "$1 tn" in labels
+    assert minor == []
+    assert not any(re.search(r"e\d|\\mathdefault|10\^", label) for label in labels)
+
+
+# --- Figure layout ------------------------------------------------------------------------
+
+
+def test_new_figure_lays_out_title_subtitle_chart_and_footer():
+    style.apply_house_style()
+    fig, ax = style.new_figure(
+        "single",
+        title="The article's money figures span five orders of magnitude, far beyond sources",
+        subtitle="Each bar is a claim's range",
+        footer=style.sources_line(["IMF (2024)"], "id"),
+        language="id",
+    )
+    ax.plot([0, 1], [0, 1])
+    style.finish_axes(ax, "x", "y")
+    title, subtitle, footer = fig.texts
+    assert title.get_fontweight() == "bold" and title.get_ha() == "left"
+    assert "\n" in title.get_text()  # wrapped to fit a single column
+    assert footer.get_text() == "Sumber: IMF (2024) · dibuat dengan crimefigures"
+    for dpi in (72, 100, 200):  # PDF/SVG, notebook, PNG: hinting differs between them
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for text in (title, subtitle, footer):
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (dpi, text.get_text())
+        chart = ax.get_tightbbox(renderer)
+        assert chart.y1 <= subtitle.get_window_extent(renderer).y0
+        assert subtitle.get_window_extent(renderer).y1 <= title.get_window_extent(renderer).y0
+        assert footer.get_window_extent(renderer).y1 <= chart.y0
+
+
+def test_dollar_signs_in_titles_are_dollars_not_mathtext():
+    style.apply_house_style()
+    fig, _ = style.new_figure(title="From $3 tn to $50 bn", subtitle="s", footer="f")
+    assert fig.texts[0].get_text() == "From $3 tn to $50 bn"
+    assert fig.texts[0].get_parse_math() is False
+
+
+def test_new_figure_grid_returns_an_array_of_axes():
+    style.apply_house_style()
+    fig, axes = style.new_figure_grid(2, 3, title="t", subtitle="s", footer="f", sharey=True)
+    assert axes.shape == (2, 3)
+    assert len(fig.axes) == 6
+
+
+def test_new_figure_refuses_unknown_sizes_and_missing_titles():
+    with pytest.raises(ParameterError, match="single, double"):
+        style.new_figure("poster", title="t", subtitle="s", footer="f")
+    with pytest.raises(ParameterError, match="title"):
+        style.new_figure(title="  ", subtitle="s", footer="f")
+    with pytest.raises(ParameterError, match="en, id"):
+        style.new_figure(title="t", subtitle="s", footer="f", language="fr")
+
+
+# --- Saving -------------------------------------------------------------------------------
+
+
+def test_saving_twice_gives_identical_bytes_in_every_format(tmp_path):
+    draw_and_save = _sample_module()["draw_and_save"]
+    first = draw_and_save(tmp_path / "first" / "fig", "en")
+    second = draw_and_save(tmp_path / "second" / "fig", "en")
+    assert set(first) == {"png", "svg", "pdf"}
+    assert first["png"] == tmp_path / "first" / "fig.png"
+    first_bytes, second_bytes = _read_all(first), _read_all(second)
+    for fmt in ("png", "svg", "pdf"):
+        assert first_bytes[fmt] == second_bytes[fmt], fmt
+    assert first_bytes["png"].startswith(b"\x89PNG")
+    assert first_bytes["pdf"].startswith(b"%PDF")
+    assert b"<svg" in first_bytes["svg"]
+
+
+def test_languages_give_different_figures(tmp_path):
+    draw_and_save = _sample_module()["draw_and_save"]
+    english = _read_all(draw_and_save(tmp_path / "en" / "fig", "en"))
+    indonesian = _read_all(draw_and_save(tmp_path / "id" / "fig", "id"))
+    assert all(english[fmt] != indonesian[fmt] for fmt in english)
+
+
+def test_separate_processes_and_source_date_epochs_give_identical_bytes(tmp_path):
+    script = tmp_path / "sample_chart.py"
+    script.write_text(SAMPLE_SCRIPT, encoding="utf-8")
+    outputs = []
+    for name, epoch in (("a", "0"), ("b", "1700000000"), ("c", None)):
+        env = {k: v for k, v in os.environ.items() if k not in {"CRIMEFIGURES_STAGING"}}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        env.pop("MPLBACKEND", None)
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        stem = tmp_path / name / "fig"
+        subprocess.run([sys.executable, str(script), str(stem), "id"], env=env, check=True)
+        outputs.append(_read_all({fmt: Path(f"{stem}.{fmt}") for fmt in style.FORMATS}))
+    in_process = _read_all(_sample_module()["draw_and_save"](tmp_path / "here" / "fig", "id"))
+    for fmt in style.FORMATS:
+        assert outputs[0][fmt] == outputs[1][fmt] == outputs[2][fmt] == in_process[fmt], fmt
+
+
+def test_saved_files_carry_no_dates_or_versions(tmp_path):
+    files = _read_all(_sample_module()["draw_and_save"](tmp_path / "fig", "en"))
+    for fmt, data in files.items():
+        assert b"crimefigures" in data, fmt
+        assert mpl.__version__.encode() not in data, fmt
+    assert b"CreationDate" not in files["pdf"] and b"ModDate" not in files["pdf"]
+    assert b"<dc:date>" not in files["svg"]
+    assert b"font-family" not in files["svg"]  # glyphs are paths, not viewer fonts
+    assert b"DejaVuSans" in files["pdf"]
+
+
+def test_save_closes_the_figure_and_writes_through_staging(tmp_path, monkeypatch):
+    root, staging = tmp_path / "root", tmp_path / "staging"
+    root.mkdir()
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(root))
+    monkeypatch.setenv("CRIMEFIGURES_STAGING", str(staging))
+    style.apply_house_style()
+    fig, ax = style.new_figure(title="t", subtitle="s", footer="f")
+    ax.plot([0, 1], [0, 1])
+    written = style.save_figure(fig, root / "figures" / "id" / "fig1")
+    assert written["svg"] == root / "figures" / "id" / "fig1.svg"  # the published path
+    assert not written["svg"].exists()  # not published until the runner says so
+    assert (staging / "figures" / "id" / "fig1.svg").is_file()
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_save_refuses_a_stem_with_an_extension(tmp_path):
+    style.apply_house_style()
+    fig, _ = style.new_figure(title="t", subtitle="s", footer="f")
+    with pytest.raises(ParameterError, match="without an extension"):
+        style.save_figure(fig, tmp_path / "fig.png")
