@@ -1,0 +1,835 @@
+"""Read one figure phrase ("nearly 3,500 arrests", "between $4 and $6 billion") into a record.
+
+The reader is driven by the lexicon tables below (hedges, currencies, scales, vague
+magnitudes, non-count nouns), so new wording is a table entry, not a new branch. Grammar:
+
+    figure   := [hedge] [between | from] quantity [connector quantity] [post-hedge] [noun]
+              | [hedge] vague-magnitude [of vague-scale]* [of currency | of noun]
+    quantity := [currency-mark] number [scale] [currency-name | percent]
+
+Numbers are read as English text reads them: a comma followed by exactly three digits
+groups thousands, a dot is a decimal point. A dot followed by exactly three digits groups
+thousands only where nothing else makes sense: several such groups ("1.234.567"), a currency
+written that way (EUR, IDR, VND), or a count of things ("3.500 arrests"). A comma followed by
+one or two digits is a decimal comma ("3,1 trillion"). Arithmetic is exact (Decimal) until
+the final float, so a number written out by `format_number` reads back unchanged.
+
+Anything that only looks like a figure (a year, a date, a clock time, an ordinal, a time
+span, a weight, a code such as "COVID-19") raises ParseError saying what it looks like.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, fields
+from decimal import Decimal, localcontext
+from typing import Any, Final
+
+from crimefigures.errors import ParameterError, ParseError
+
+EXACT, APPROX, LOWER, UPPER, RANGE = "exact", "approx", "lower", "upper", "range"
+BOUNDS: Final = (EXACT, APPROX, LOWER, UPPER, RANGE)
+PERCENT, COUNT = "percent", "count"
+
+# ---------------------------------------------------------------------------------------------
+# Lexicon tables
+# ---------------------------------------------------------------------------------------------
+
+HEDGES: Final[dict[str, str]] = {
+    "up to": UPPER, "as much as": UPPER, "as many as": UPPER, "fewer than": UPPER,
+    "less than": UPPER, "under": UPPER, "no more than": UPPER, "not more than": UPPER,
+    "at most": UPPER, "a maximum of": UPPER, "just under": UPPER,
+    "more than": LOWER, "over": LOWER, "at least": LOWER, "in excess of": LOWER,
+    "upwards of": LOWER, "no fewer than": LOWER, "no less than": LOWER, "not less than": LOWER,
+    "a minimum of": LOWER, "just over": LOWER, "well over": LOWER, "greater than": LOWER,
+    "about": APPROX, "around": APPROX, "some": APPROX, "approximately": APPROX,
+    "approx.": APPROX, "roughly": APPROX, "an estimated": APPROX, "estimated": APPROX,
+    "nearly": APPROX, "almost": APPROX, "close to": APPROX, "circa": APPROX, "~": APPROX,
+}
+
+# Written after the number: "1,000 or more", "10,000-plus", "5,000+", "30-odd". The hedge is
+# recorded without its joining hyphen ("plus", "odd").
+POST_HEDGES: Final[dict[str, str]] = {
+    "or more": LOWER, "-plus": LOWER, "+": LOWER, "or so": APPROX, "-odd": APPROX,
+}
+
+# Which words join the two ends of a range, by the word that opens it.
+RANGE_CONNECTORS: Final[dict[str | None, tuple[str, ...]]] = {
+    "between": ("and", "-", "–", "—"),
+    "from": ("to", "-", "–", "—"),
+    None: ("to", "-", "–", "—"),
+}
+
+# Marks written before the amount. "¥" is read as yen, "pesos" as Philippine pesos: the
+# reporting this project reads is about Asia; write CN¥ or "yuan" for renminbi.
+CURRENCY_MARKS: Final[dict[str, str]] = {
+    "US$": "USD", "U.S.$": "USD", "USD": "USD", "$": "USD",
+    "S$": "SGD", "SGD": "SGD", "HK$": "HKD", "HKD": "HKD", "A$": "AUD", "AU$": "AUD",
+    "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "NT$": "TWD", "TWD": "TWD",
+    "NZ$": "NZD", "NZD": "NZD",
+    "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "CHF": "CHF",
+    "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "฿": "THB", "THB": "THB", "₱": "PHP", "PHP": "PHP", "RM": "MYR", "MYR": "MYR",
+    "Rs.": "INR", "Rs": "INR", "₹": "INR", "INR": "INR", "Rp.": "IDR", "Rp": "IDR",
+    "IDR": "IDR", "₫": "VND", "VND": "VND", "KHR": "KHR", "MMK": "MMK", "₩": "KRW",
+    "KRW": "KRW", "LAK": "LAK", "BND": "BND",
+}
+
+# Names written after the amount. Plain "dollars" is USD unless a mark says which dollar.
+CURRENCY_NAMES: Final[dict[str, str]] = {
+    "US dollars": "USD", "U.S. dollars": "USD", "American dollars": "USD",
+    "dollars": "USD", "dollar": "USD",
+    "Singapore dollars": "SGD", "Hong Kong dollars": "HKD", "Australian dollars": "AUD",
+    "Canadian dollars": "CAD", "New Taiwan dollars": "TWD", "Taiwan dollars": "TWD",
+    "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP", "sterling": "GBP",
+    "pounds": "GBP", "pound": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+    "baht": "THB", "pesos": "PHP", "peso": "PHP", "ringgit": "MYR", "rupees": "INR",
+    "rupee": "INR", "rupiah": "IDR", "dong": "VND", "riel": "KHR", "riels": "KHR",
+    "kyat": "MMK", "kyats": "MMK", "won": "KRW", "kip": "LAK",
+    **{code: code for code in set(CURRENCY_MARKS.values())},
+}
+GENERIC_DOLLAR_NAMES: Final = frozenset({"dollars", "dollar"})
+DOLLAR_CODES: Final = frozenset({"USD", "SGD", "HKD", "AUD", "CAD", "TWD", "NZD", "BND"})
+# "pounds of cocaine" is a weight, not sterling.
+WEIGHT_WHEN_FOLLOWED_BY_OF: Final = frozenset({"pounds", "pound"})
+# Currencies whose own writing groups thousands with dots ("Rp 3.500", "€3.500").
+DOT_THOUSANDS_CURRENCIES: Final = frozenset({"EUR", "IDR", "VND"})
+
+# Scale words, written with or without a space. "tr" is read as trillion (as "tn");
+# Vietnamese "tr" (triệu, million) is not supported.
+SCALE_WORDS: Final[dict[str, int]] = {
+    "hundred": 10**2, "thousand": 10**3, "million": 10**6, "billion": 10**9,
+    "trillion": 10**12, "lakh crore": 10**12, "lakh": 10**5, "lakhs": 10**5,
+    "crore": 10**7, "crores": 10**7, "mil": 10**6, "mln": 10**6, "mn": 10**6,
+    "bln": 10**9, "bn": 10**9, "trln": 10**12, "tn": 10**12, "tr": 10**12,
+    "juta": 10**6, "miliar": 10**9, "triliun": 10**12, "dozen": 12,
+}
+# One-letter scales only count glued to the number ("$3m", "5k", "$2B"), or spaced after a
+# currency mark ("€5 m"); "5 m" alone is more likely metres.
+SCALE_LETTERS: Final[dict[str, int]] = {"k": 10**3, "m": 10**6, "b": 10**9}
+
+# A vague magnitude spans [low, high]; a following "of thousands" etc. multiplies both ends
+# ("hundreds of thousands" = [1e5, 1e6]). Most span one order of magnitude (dozens: one to
+# twelve dozen); "billions" runs up to a trillion, [1e9, 1e12], as the project specifies.
+VAGUE_MAGNITUDES: Final[dict[str, tuple[int, int]]] = {
+    "tens": (10, 100), "dozens": (12, 144), "hundreds": (100, 1000),
+    "thousands": (10**3, 10**4), "lakhs": (10**5, 10**6), "millions": (10**6, 10**7),
+    "crores": (10**7, 10**8), "billions": (10**9, 10**12), "trillions": (10**12, 10**13),
+}
+VAGUE_SCALES: Final[dict[str, int]] = {
+    "thousands": 10**3, "lakhs": 10**5, "millions": 10**6, "crores": 10**7,
+    "billions": 10**9, "trillions": 10**12,
+}
+
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+TENS_WORDS: Final = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+DIGIT_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+PERCENT_WORDS: Final = ("%", "percent", "per cent", "pct")
+
+# Words after a number that make it a measure rather than a count, with what it looks like.
+NON_COUNT_NOUNS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+         "minute", "minutes", "second", "seconds", "decade", "decades", "century",
+         "centuries", "yr", "yrs", "hrs"), "a time span"),
+    **dict.fromkeys(
+        ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos", "g", "gram", "grams", "tonne",
+         "tonnes", "ton", "tons", "t", "lb", "lbs", "pounds", "pound", "ounce", "ounces", "oz"),
+        "a weight"),
+    **dict.fromkeys(
+        ("km", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles", "m",
+         "metre", "metres", "meter", "meters", "feet", "ft", "hectares", "hectare", "acres",
+         "litres", "liters", "cm", "mm"), "a measurement"),
+    **dict.fromkeys(("times", "fold"), "a multiplier"),
+    "percentage": "percentage points (a difference between percentages)",
+}
+
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that end a noun search: a number followed by one of these has no counted noun.
+NOT_NOUNS: Final = _word_set("""
+    a an the and or but nor of in on at to for from by with without into onto over under
+    since until till per as than that which who whom whose this these those is are was were
+    be been being has have had do does did will would can could may might must shall should
+    it its they them their he she his her we our you your i me my more less each every all
+    worth ago so not also still already now then there here when where while after before
+    during between among across against about around through via up down out off again too
+    very just only both either neither if because according said say says last next other
+    am pm
+""")
+
+# Words that qualify a following head noun ("suspected scammers"); a capitalised word
+# ("Chinese nationals") is treated the same way.
+NOUN_MODIFIERS: Final = _word_set("""
+    suspected alleged foreign local illegal undocumented new additional known reported
+    confirmed registered active fake fraudulent online criminal human trafficking trafficked
+    scam fraud money bank crypto cryptocurrency mule young female male migrant migrant-worker
+    rescued detained arrested missing potential possible individual separate
+""")
+
+MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec",
+)
+WEEKDAYS: Final = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+)
+ORDINAL_WORDS: Final = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "twentieth", "thirtieth", "hundredth", "thousandth",
+    "millionth",
+)
+# A number straight after one of these is a label or an age, not a figure.
+LABEL_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("No.", "Nos.", "number", "article", "section", "chapter", "page", "room", "flight",
+         "route", "level", "phase", "tier", "category", "paragraph", "clause", "resolution",
+         "grade"),
+        "a label or reference number (such as 'Article 5')"),
+    **dict.fromkeys(("aged", "age", "ages"), "an age"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure phrase read into numbers. See the module docstring for the filling rule."""
+
+    text: str
+    bound: str
+    low: float | None
+    high: float | None
+    point: float | None
+    unit: str
+    noun: str | None
+    hedge: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(zip(FIGURE_FIELDS, astuple(self), strict=True))
+
+
+FIGURE_FIELDS: Final[tuple[str, ...]] = tuple(field.name for field in fields(Figure))
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    """A figure found at a position in a longer text (what `extract` builds on)."""
+
+    start: int
+    end: int
+    figure: Figure
+    # Spelled out with no scale or unit and either no noun or a value below two ("one of",
+    # "two of them", "one official"): in running prose these are rarely reported figures.
+    likely_prose: bool
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    number_start: int
+    end: int
+    digits: str | None  # the digit run as written, or None for a number written in words
+    word_value: Decimal | None
+    scale: int | None
+    currency: str | None
+    generic_dollar: bool  # named only as "dollars", so a mark on the other end may say which
+    percent: bool
+
+
+@dataclass(frozen=True)
+class _Scan:
+    end: int
+    hedge: str | None = None
+    hedge_bound: str | None = None
+    opener: str | None = None
+    first: _Quantity | None = None
+    second: _Quantity | None = None
+    vague: tuple[int, int] | None = None
+    vague_currency: str | None = None
+    post_hedge: str | None = None
+    post_bound: str | None = None
+    noun: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns built from the tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _phrase(word: str) -> str:
+    """A table entry as a pattern: any run of spaces between words, word edges at letters."""
+    body = re.escape(word).replace(r"\ ", r"\s+")
+    if word[0].isalpha():
+        body = rf"(?<![^\W\d_]){body}"
+    if word[-1].isalpha():
+        body = rf"{body}(?![^\W\d_])"
+    return body
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, so "no more than" wins over "more than"."""
+    return "|".join(_phrase(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+def _norm(words: str) -> str:
+    return " ".join(words.split()).lower()
+
+
+def _index(table: dict[str, Any]) -> dict[str, Any]:
+    """The table keyed as `_norm` writes what a case-insensitive pattern matched."""
+    return {_norm(key): value for key, value in table.items()}
+
+
+_I = re.IGNORECASE
+_SPACES = "[ \u00a0\u2009\u202f]"
+_HEDGES = _index(HEDGES)
+_POST_HEDGES = _index(POST_HEDGES)
+_MARKS = _index(CURRENCY_MARKS)
+_NAMES = _index(CURRENCY_NAMES)
+_SCALES = _index({**SCALE_WORDS, **SCALE_LETTERS})
+_NON_COUNT = _index(NON_COUNT_NOUNS)
+_LABELS = _index(LABEL_WORDS)
+
+_HEDGE_ALT = _alternation(HEDGES)
+_MARK_ALT = _alternation(CURRENCY_MARKS)
+_NAME_ALT = "|".join(
+    _phrase(name) + (r"(?!\s+of(?![^\W\d_]))" if name in WEIGHT_WHEN_FOLLOWED_BY_OF else "")
+    for name in sorted(CURRENCY_NAMES, key=len, reverse=True)
+)
+_SCALE_WORD_ALT = _alternation(SCALE_WORDS)
+_VAGUE_ALT = _alternation(VAGUE_MAGNITUDES)
+# A digit run with its separators: "3,500", "1,00,000", "3.1", "3,1", "3 500" (any space kind).
+DIGITS_PATTERN = rf"\d{{1,3}}(?:{_SPACES}\d{{3}}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)*"
+_TENS_UNITS = (
+    rf"(?:{_alternation(TENS_WORDS)})(?:[-\s](?:{_alternation(DIGIT_WORDS)}))?"
+    rf"|{_alternation(w for w in NUMBER_WORDS if w not in TENS_WORDS)}"
+)
+_WORD_NUMBER_PATTERN = (
+    rf"(?:{_alternation(('a', 'an', *DIGIT_WORDS))})\s+hundred(?:\s+(?:and\s+)?(?:{_TENS_UNITS}))?"
+    rf"|{_TENS_UNITS}"
+    rf"|(?:{_alternation(('half a', 'half', 'an', 'a'))})(?=\s+(?:{_SCALE_WORD_ALT}))"
+)
+
+_HEDGE_RE = re.compile(rf"(?P<hedge>{_HEDGE_ALT})\s*", _I)
+_OPENER_RE = re.compile(rf"(?P<opener>{_alternation(('between', 'from'))})\s+", _I)
+_MARK_RE = re.compile(rf"(?P<mark>{_MARK_ALT})\s*(?=\d)", _I)
+_DIGITS_RE = re.compile(DIGITS_PATTERN)
+_WORD_NUMBER_RE = re.compile(_WORD_NUMBER_PATTERN, _I)
+_SCALE_RE = re.compile(rf"\s*(?P<word>{_SCALE_WORD_ALT})|(?P<letter>[kmb])(?![^\W\d_])", _I)
+_SPACED_LETTER_RE = re.compile(r"\s+(?P<letter>[kmb])(?![^\W\d_])", _I)
+_PERCENT_RE = re.compile(rf"\s*(?:%|{_alternation(PERCENT_WORDS[1:])})", _I)
+_NAME_RE = re.compile(rf"\s+(?P<name>{_NAME_ALT})", _I)
+_OF_NAME_RE = re.compile(rf"\s+of\s+(?P<name>{_NAME_ALT})", _I)
+_VAGUE_RE = re.compile(rf"(?P<vague>{_VAGUE_ALT})", _I)
+_VAGUE_OF_SCALE_RE = re.compile(rf"\s+of\s+(?P<scale>{_alternation(VAGUE_SCALES)})", _I)
+_POST_HEDGE_RE = re.compile(rf"\s*(?P<post>{_alternation(POST_HEDGES)})", _I)
+_WORD = r"[^\W\d_][\w'’-]*"
+_NOUN_RE = re.compile(rf"\s+(?P<word>{_WORD})")
+_OF_NOUN_RE = re.compile(rf"\s+of\s+(?P<word>{_WORD})", _I)
+_CONNECTOR_RES: Final = {
+    opener: re.compile(
+        "|".join(rf"\s+{c}\s+" if c.isalpha() else rf"\s*{c}\s*" for c in connectors), _I
+    )
+    for opener, connectors in RANGE_CONNECTORS.items()
+}
+_MONTH_ALT = _alternation(MONTHS)
+_MONTH_WORDS: Final = frozenset(MONTHS)
+_MONTH_BEFORE_RE = re.compile(rf"(?:{_MONTH_ALT})\.?\s+\Z")
+# Days listed before a month: "27 March", "5 and 6 June", "5-7 May".
+_DAYS_THEN_MONTH_RE = re.compile(
+    rf"(?:(?:\s*,\s*|\s+(?:and|or|to|&)\s+|\s*[-–—]\s*)\d{{1,2}}(?:st|nd|rd|th)?)*"
+    rf"\s+(?:of\s+)?(?:{_MONTH_ALT})(?![^\W\d_])"
+)
+_LABEL_BEFORE_RE = re.compile(rf"(?P<label>{_alternation(LABEL_WORDS)})\s*\Z", _I)
+_GLUED_BEFORE: Final = (
+    (re.compile(r"[^\W\d_]-?\Z"), "part of a code or name (such as 'COVID-19')"),
+    (re.compile(r"\d[:.]\Z"), "part of a clock time"),
+    (re.compile(r"\d/\Z"), "part of a date or a fraction"),
+    (re.compile(r"(?:1[89]|20)\d\d\s*[-–—]\s*\Z"), "part of a span of years"),
+)
+_GLUED_AFTER: Final = (
+    (re.compile(r"(?:st|nd|rd|th)(?![^\W\d_])", _I), "an ordinal (such as '3rd')"),
+    (re.compile(r"s(?![^\W\d_])"), "a decade (such as 'the 1990s')"),
+    (re.compile(r"\s*(?:a\.m\.|p\.m\.|am|pm)(?![^\W\d_])", _I), "a clock time"),
+    (re.compile(r"[:h]\d\d"), "a clock time"),
+    (re.compile(r"/\d"), "a date or a fraction"),
+    (re.compile(r"-(?!plus(?![^\W\d_])|odd(?![^\W\d_]))[^\W\d_]", _I),
+     "part of a compound word (such as '25-year-old')"),
+    (re.compile(r"[^\W\d_]"), "part of a code or name (such as '5G')"),
+)
+
+_YEAR = r"(?:1[89]|20)\d\d"
+_WEEKDAY_ALT = _alternation(WEEKDAYS)
+# Whole phrases that are not figures, tried before reading; the first match names the reason.
+NON_FIGURE_PHRASES: Final = tuple(
+    (re.compile(pattern, flags), what)
+    for pattern, flags, what in (
+        (rf"(?:(?:in|since|by|until|till|before|after|during|of|from|the|year|fy)\s+)?{_YEAR}",
+         _I, "a year"),
+        (r"(?:the\s+)?(?:(?:1[89]|20)?\d0s|'\d0s)", _I, "a decade (such as 'the 1990s')"),
+        (rf"(?:(?:in|from|between)\s+)?{_YEAR}\s*(?:[-–—/]|to|and)\s*(?:\d\d|{_YEAR})",
+         _I, "a span of years"),
+        (rf"(?:on\s+)?(?:(?:{_WEEKDAY_ALT}),?\s+)?\(?(?:{_MONTH_ALT})\.?\s+"
+         rf"\d{{1,2}}(?:st|nd|rd|th)?\)?(?:,?\s+{_YEAR})?", 0, "a date"),
+        (rf"(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_ALT})\.?(?:,?\s+{_YEAR})?",
+         0, "a date"),
+        (rf"(?:{_MONTH_ALT})\.?\s+{_YEAR}", 0, "a date"),
+        (r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}", 0, "a date"),
+        (rf"(?:on\s+)?(?:{_WEEKDAY_ALT})", _I, "a day name"),
+        (r"[^\W\d_]+-?\d+[^\W\d_]*", 0, "part of a code or name (such as 'COVID-19')"),
+        (r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d(?::\d\d)?", _I,
+         "a clock time"),
+        (rf"(?:the\s+)?(?:\d+(?:st|nd|rd|th)|{_alternation(ORDINAL_WORDS)})", _I,
+         "an ordinal (such as '3rd')"),
+        (r"(?:(?:a|an|one|a\s+few|several|\d+|[a-z]+)\s+)?"
+         r"(?:decades?|years?|months?|weeks?|days?|hours?|centur(?:y|ies))(?:\s+ago)?",
+         _I, "a time span"),
+    )
+)
+
+# Where a figure can begin: a hedge, "between"/"from", a currency mark, digits, a number word
+# or a vague magnitude. `extract` tries each in turn. The leading guard (not inside a word or
+# number; a letter, digit or symbol mark next) lets most positions fail at once.
+_SYMBOL_STARTS = "".join(sorted({w[0] for w in (*HEDGES, *CURRENCY_MARKS) if not w[0].isalnum()}))
+FIGURE_START_RE: Final = re.compile(
+    rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])(?:"
+    + "|".join(
+        f"(?:{pattern})"
+        for pattern in (_HEDGE_ALT, _alternation(("between", "from")),
+                        rf"(?:{_MARK_ALT})(?=\s*\d)", DIGITS_PATTERN, _WORD_NUMBER_PATTERN,
+                        _VAGUE_ALT)
+    )
+    + ")",
+    _I,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Scanning
+# ---------------------------------------------------------------------------------------------
+
+
+class _Unreadable(ParseError):
+    """A ParseError that remembers its reason, so `parse_figure` can name the whole phrase."""
+
+    def __init__(self, phrase: str, reason: str, *, not_a_figure: bool) -> None:
+        self.reason, self.not_a_figure = reason, not_a_figure
+        self.end: int | None = None  # where the rejected phrase ends, when it was read whole
+        super().__init__(
+            f"{phrase!r} is not a figure: it looks like {reason}" if not_a_figure
+            else f"cannot read {phrase!r} as a figure: {reason}"
+        )
+
+    def about(self, phrase: str) -> _Unreadable:
+        return _Unreadable(phrase, self.reason, not_a_figure=self.not_a_figure)
+
+
+def _not_a_figure(phrase: str, what: str, *, end: int | None = None) -> _Unreadable:
+    error = _Unreadable(phrase, what, not_a_figure=True)
+    error.end = end
+    return error
+
+
+def _cannot_read(phrase: str, why: str) -> _Unreadable:
+    return _Unreadable(phrase, why, not_a_figure=False)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start):end].split())
+
+
+def _word_value(written: str) -> Decimal:
+    value = Decimal(0)
+    for word in re.split(r"[\s-]+", written.lower()):
+        if word == "half":
+            return Decimal("0.5")
+        if word in ("a", "an"):
+            value += 1
+        elif word == "hundred":
+            value *= 100
+        elif word != "and":
+            value += NUMBER_WORDS[word]
+    return value
+
+
+def _check_context_before(text: str, start: int, number_end: int) -> None:
+    """A month or a label word just before the figure makes it a date, a label or an age."""
+    window_start = max(0, start - 24)
+    if month := _MONTH_BEFORE_RE.search(text, window_start, start):
+        raise _not_a_figure(_snippet(text, month.start(), number_end), "a date")
+    if label := _LABEL_BEFORE_RE.search(text, window_start, start):
+        raise _not_a_figure(_snippet(text, label.start(), number_end),
+                            _LABELS[_norm(label.group("label"))])
+
+
+def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
+    window_start = max(0, number_start - 8)
+    for pattern, what in _GLUED_BEFORE:
+        if pattern.search(text, window_start, number_start):
+            raise _not_a_figure(_snippet(text, window_start, number_end).split()[-1], what)
+
+
+def _check_glued_after(text: str, number_start: int, pos: int) -> None:
+    for pattern, what in _GLUED_AFTER:
+        if pattern.match(text, pos):
+            word = re.match(r"\S*[\w%]", text[number_start:])
+            raise _not_a_figure(word.group() if word else text[number_start:pos], what)
+
+
+def _scan_quantity(text: str, pos: int) -> _Quantity | None:
+    currency = None
+    if mark := _MARK_RE.match(text, pos):
+        currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
+    number_start = pos
+    digits, word_value = None, None
+    if found := _DIGITS_RE.match(text, pos):
+        digits = found.group()
+        if currency is None:
+            _check_glued_before(text, pos, found.end())
+    elif found := _WORD_NUMBER_RE.match(text, pos):
+        word_value = _word_value(found.group())
+    else:
+        return None
+    pos = number_end = found.end()
+    scale = None
+    if scaled := _SCALE_RE.match(text, pos) or (
+        _SPACED_LETTER_RE.match(text, pos) if currency else None
+    ):
+        written = scaled.groupdict().get("word") or scaled.group("letter")
+        scale, pos = _SCALES[_norm(written)], scaled.end()
+    percent = generic_dollar = False
+    if marked := _PERCENT_RE.match(text, pos):
+        percent, pos = True, marked.end()
+    elif named := _NAME_RE.match(text, pos):
+        name = _norm(named.group("name"))
+        named_code = _NAMES[name]
+        generic = name in GENERIC_DOLLAR_NAMES
+        if currency and named_code != currency and not (generic and currency in DOLLAR_CODES):
+            raise _cannot_read(_snippet(text, number_start, named.end()),
+                               f"the mark says {currency} but the name says {named_code}")
+        generic_dollar = currency is None and generic
+        currency, pos = currency or named_code, named.end()
+    if pos == number_end:
+        _check_glued_after(text, number_start, pos)
+    return _Quantity(number_start, pos, digits, word_value, scale, currency, generic_dollar,
+                     percent)
+
+
+def _scan_noun(text: str, pos: int, after_vague: bool) -> tuple[str | None, int]:
+    """The counted head noun; a modifier ("suspected", "Chinese") leads on to the next word."""
+    noun, end = None, pos
+    found = (_OF_NOUN_RE if after_vague else _NOUN_RE).match(text, pos)
+    for _ in range(3):
+        if not found:
+            break
+        word = found.group("word")
+        lowered = word.lower()
+        if noun is None and word in _MONTH_WORDS:
+            raise _not_a_figure(_snippet(text, pos - 4, found.end()), "a date", end=found.end())
+        if lowered in _NON_COUNT:
+            raise _not_a_figure(_snippet(text, pos - 12, found.end()), _NON_COUNT[lowered],
+                                end=found.end())
+        if lowered in NOT_NOUNS or lowered.endswith("ly") or (
+            lowered.endswith("ed") and lowered not in NOUN_MODIFIERS
+        ):
+            break
+        noun, end = lowered, found.end()
+        if lowered not in NOUN_MODIFIERS and not word[0].isupper():
+            break
+        found = _NOUN_RE.match(text, end)
+    return noun, end
+
+
+def _scan(text: str, start: int) -> _Scan | None:
+    pos = start
+    hedge = hedge_bound = opener = None
+    if found := _HEDGE_RE.match(text, pos):
+        hedge = _norm(found.group("hedge"))
+        hedge_bound, pos = _HEDGES[hedge], found.end()
+    if found := _OPENER_RE.match(text, pos):
+        opener, pos = found.group("opener").lower(), found.end()
+    if opener is None and _VAGUE_RE.match(text, pos):
+        return _scan_vague(text, pos, hedge, hedge_bound)
+    first = _scan_quantity(text, pos)
+    if first is None:
+        return None
+    if _is_day_number(first) and (month := _DAYS_THEN_MONTH_RE.match(text, first.end)):
+        raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
+                            end=month.end())
+    pos, second = first.end, None
+    if joined := _CONNECTOR_RES[opener].match(text, pos):
+        second = _scan_quantity(text, joined.end())
+        pos = second.end if second else pos
+    if opener and second is None:
+        return None  # "between"/"from" without a second number is ordinary prose
+    post_hedge = post_bound = None
+    if found := _POST_HEDGE_RE.match(text, pos):
+        post_bound = _POST_HEDGES[_norm(found.group("post"))]
+        post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
+    noun = None
+    if not any(q and (q.currency or q.percent) for q in (first, second)):
+        noun, pos = _scan_noun(text, pos, after_vague=False)
+    try:
+        _check_context_before(text, start, pos)
+    except _Unreadable as error:
+        error.end = pos
+        raise
+    return _Scan(pos, hedge, hedge_bound, opener, first, second, post_hedge=post_hedge,
+                 post_bound=post_bound, noun=noun)
+
+
+def _is_day_number(quantity: _Quantity) -> bool:
+    return bool(
+        quantity.digits and len(quantity.digits) <= 2 and quantity.scale is None
+        and quantity.currency is None and not quantity.percent
+    )
+
+
+def _scan_vague(text: str, pos: int, hedge: str | None, hedge_bound: str | None) -> _Scan:
+    found = _VAGUE_RE.match(text, pos)
+    assert found is not None
+    low, high = VAGUE_MAGNITUDES[found.group("vague").lower()]
+    pos = found.end()
+    while scaled := _VAGUE_OF_SCALE_RE.match(text, pos):
+        factor = VAGUE_SCALES[scaled.group("scale").lower()]
+        low, high, pos = low * factor, high * factor, scaled.end()
+    currency = noun = None
+    if named := _OF_NAME_RE.match(text, pos):
+        currency, pos = _NAMES[_norm(named.group("name"))], named.end()
+    else:
+        noun, pos = _scan_noun(text, pos, after_vague=True)
+    return _Scan(pos, hedge, hedge_bound, vague=(low, high), vague_currency=currency, noun=noun)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the record
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Decimal:
+    """The value of a digit run, by the separator rules in the module docstring."""
+    grouped = re.sub(_SPACES, "", digits)
+    if grouped != digits and not re.fullmatch(r"\d+(?:[.,]\d+)?", grouped):
+        raise _cannot_read(phrase, f"{digits!r} mixes spaces with other separators")
+    commas, dots = grouped.count(","), grouped.count(".")
+    if commas and dots:
+        decimal_mark = "." if grouped.rfind(".") > grouped.rfind(",") else ","
+        group_mark = "," if decimal_mark == "." else "."
+        whole, _, fraction = grouped.rpartition(decimal_mark)
+        if grouped.count(decimal_mark) > 1 or not _valid_groups(whole, group_mark):
+            raise _cannot_read(phrase, f"{digits!r} has misplaced separators")
+        return Decimal(f"{whole.replace(group_mark, '')}.{fraction}")
+    if commas:
+        if _valid_groups(grouped, ","):
+            return Decimal(grouped.replace(",", ""))
+        whole, _, fraction = grouped.partition(",")
+        if commas == 1 and len(fraction) != 3:
+            return Decimal(f"{whole}.{fraction}")  # decimal comma: "3,1 trillion"
+        raise _cannot_read(phrase, f"{digits!r} has misplaced thousands separators")
+    if dots:
+        whole, _, fraction = grouped.partition(".")
+        if dots > 1:
+            if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", grouped):
+                return Decimal(grouped.replace(".", ""))
+            raise _cannot_read(phrase, f"{digits!r} has misplaced separators")
+        if len(fraction) == 3 and dot_groups_thousands:
+            return Decimal(whole + fraction)
+        return Decimal(grouped)
+    return Decimal(grouped)
+
+
+def _valid_groups(whole: str, mark: str) -> bool:
+    """English (3,500,000) or Indian (35,00,000) grouping, or no grouping at all."""
+    escaped = re.escape(mark)
+    return bool(
+        re.fullmatch(r"\d+", whole)
+        or re.fullmatch(rf"\d{{1,3}}(?:{escaped}\d{{3}})+", whole)
+        or re.fullmatch(rf"\d{{1,2}}(?:{escaped}\d{{2}})+{escaped}\d{{3}}", whole)
+    )
+
+
+def _mantissa(phrase: str, quantity: _Quantity, *, is_count_with_noun: bool) -> Decimal:
+    if quantity.digits is None:
+        assert quantity.word_value is not None
+        return quantity.word_value
+    dot_groups = quantity.scale is None and (
+        quantity.currency in DOT_THOUSANDS_CURRENCIES or is_count_with_noun
+    )
+    return _read_digits(phrase, quantity.digits, dot_groups_thousands=dot_groups)
+
+
+def _is_year_like(quantity: _Quantity) -> bool:
+    return bool(
+        quantity.digits and quantity.scale is None and re.fullmatch(_YEAR, quantity.digits)
+    )
+
+
+def _merge_currency(phrase: str, first: _Quantity, second: _Quantity | None) -> str | None:
+    """One currency for both ends; a plain "dollars" end defers to a mark naming the dollar."""
+    ends = [q for q in (first, second) if q and q.currency]
+    specific = {q.currency for q in ends if not q.generic_dollar}
+    generic = any(q.generic_dollar for q in ends)
+    if len(specific) > 1 or (generic and specific and not specific <= DOLLAR_CODES):
+        codes = sorted({q.currency or "" for q in ends})
+        raise _cannot_read(phrase, f"its two ends are in different currencies ({codes})")
+    if specific:
+        return specific.pop()
+    return "USD" if generic else None
+
+
+def _scaled(mantissa: Decimal, scale: int | None) -> Decimal:
+    with localcontext() as context:
+        context.prec = 80
+        return mantissa * (scale or 1)
+
+
+def _build(phrase: str, scan: _Scan) -> Figure:
+    if scan.vague is not None:
+        low, high = scan.vague
+        unit = scan.vague_currency or COUNT
+        return Figure(phrase, RANGE, float(low), float(high), None, unit,
+                      scan.noun if unit == COUNT else None, scan.hedge)
+    first, second = scan.first, scan.second
+    assert first is not None
+    currency = _merge_currency(phrase, first, second)
+    percent = first.percent or bool(second and second.percent)
+    if currency and percent:
+        raise _cannot_read(phrase, "it is both money and a percentage")
+    unit = currency or (PERCENT if percent else COUNT)
+    if unit == COUNT and any(q and _is_year_like(q) for q in (first, second)):
+        if second and (_is_year_like(first) and second.digits
+                       and re.fullmatch(rf"\d\d|{_YEAR}", second.digits)):
+            raise _not_a_figure(phrase, "a span of years")
+        raise _not_a_figure(
+            phrase, "a year (write a count of 1900 to 2099 with a thousands separator)"
+        )
+    with_noun = unit == COUNT and scan.noun is not None
+    low_value = _mantissa(phrase, first, is_count_with_noun=with_noun)
+    noun = scan.noun if unit == COUNT else None
+    if second is None:
+        return _single(phrase, scan, _scaled(low_value, first.scale), unit, noun)
+    high_value = _mantissa(phrase, second, is_count_with_noun=with_noun)
+    # "between $4 and $6 billion": the scale of the second end carries to the first, unless
+    # that would put the first end above the second ("between 500,000 and 1 million").
+    first_scale = first.scale
+    if first_scale is None and second.scale and low_value <= high_value:
+        first_scale = second.scale
+    low, high = _scaled(low_value, first_scale), _scaled(high_value, second.scale)
+    if low > high:
+        raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
+    if scan.post_hedge:
+        raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
+    return Figure(phrase, RANGE, float(low), float(high), None, unit, noun,
+                  scan.hedge or scan.opener)
+
+
+def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | None) -> Figure:
+    hedges = [(h, b) for h, b in ((scan.hedge, scan.hedge_bound),
+                                  (scan.post_hedge, scan.post_bound)) if h]
+    if len({bound for _, bound in hedges}) > 1:
+        raise _cannot_read(phrase, f"its hedges disagree ({' / '.join(h for h, _ in hedges)})")
+    bound = hedges[0][1] if hedges else EXACT
+    hedge = " ".join(h for h, _ in hedges) or None
+    number = float(value)
+    low = number if bound in (EXACT, LOWER) else None
+    high = number if bound in (EXACT, UPPER) else None
+    point = number if bound in (EXACT, APPROX) else None
+    return Figure(phrase, bound, low, high, point, unit, noun, hedge)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+
+
+def match_figure(text: str, start: int) -> FigureMatch | None:
+    """Read the longest figure beginning at `start` in `text`.
+
+    Returns None when nothing there reads as a figure, and raises ParseError when something
+    there looks like a number but is not a figure (a year, a date, "25-year-old"). When the
+    rejected phrase was read whole ("aged 18 to 30", "2012–13"), the error's `end` says where
+    it stops, so a caller need not try again inside it.
+    """
+    scan = _scan(text, start)
+    if scan is None:
+        return None
+    try:
+        figure = _build(text[start:scan.end], scan)
+    except _Unreadable as error:
+        error.end = scan.end
+        raise
+    first = scan.first
+    likely_prose = bool(
+        first and first.digits is None and first.scale is None and scan.second is None
+        and figure.unit == COUNT and figure.bound == EXACT
+        and (figure.noun is None or (first.word_value or 0) < 2)
+    )
+    return FigureMatch(start, scan.end, figure, likely_prose)
+
+
+def parse_figure(text: str) -> Figure:
+    """Read ONE figure phrase ("up to $3 trillion", "34 countries") into a Figure."""
+    if not isinstance(text, str):
+        raise ParseError(f"a figure phrase must be text, not {type(text).__name__}")
+    stripped = text.strip()
+    phrase = stripped.rstrip(".,;:!?").strip()  # closing punctuation is not part of a figure
+    if not phrase:
+        raise _cannot_read(text, "it is empty")
+    for pattern, what in NON_FIGURE_PHRASES:
+        if pattern.fullmatch(stripped) or pattern.fullmatch(phrase):
+            raise _not_a_figure(text, what)
+    try:
+        found = match_figure(phrase, 0)
+    except _Unreadable as error:
+        raise error.about(text) from None
+    if found is None:
+        raise _cannot_read(text, "no figure starts it (a figure needs a number, a number word "
+                                 "or a vague magnitude such as 'thousands', and 'between' or "
+                                 "'from' needs two of them)")
+    if rest := phrase[found.end:].strip():
+        raise _cannot_read(text, f"unexpected words {rest!r} after the figure")
+    return Figure(text, *astuple(found.figure)[1:])
+
+
+_FORMAT_SCALES: Final = (("trillion", 12), ("billion", 9), ("million", 6))
+
+
+def format_number(value: float) -> str:
+    """Write a non-negative number so that `parse_figure` reads it back exactly.
+
+    3500 -> "3,500"; 3e12 -> "3 trillion"; 2.5e9 -> "2.5 billion"; 1234567 -> "1,234,567".
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ParameterError(f"format_number needs a number, not {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(f"format_number cannot write {value!r}")
+    if value < 0:
+        raise ParameterError(f"format_number writes figures, which are never negative: {value}")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    for word, exponent in _FORMAT_SCALES:
+        mantissa = number.scaleb(-exponent)
+        if 1 <= mantissa < 1000 and mantissa == mantissa.quantize(Decimal("0.001")):
+            return f"{_grouped(mantissa)} {word}"
+    return _grouped(number)
+
+
+def _grouped(number: Decimal) -> str:
+    normal = number.normalize()
+    if normal == normal.to_integral_value():
+        normal = normal.quantize(Decimal(1))
+    return f"{normal:,f}"
