@@ -6,8 +6,8 @@ import json
 import re
 
 import yaml
-
 from conftest import REPO
+
 from crimefigures import params, runner
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
+
 from crimefigures import runner
 
 FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
@@ -127,7 +127,8 @@ def test_dependency_cycle_is_an_error():
 
 
 def test_normalise_drops_timestamps_and_paths():
-    notebook = {"metadata": {"papermill": {"start_time": "t", "input_path": "/x", "parameters": {}}},
+    papermill = {"start_time": "t", "input_path": "/x", "parameters": {}}
+    notebook = {"metadata": {"papermill": papermill},
                 "cells": [{"metadata": {"execution": {"a": 1}, "papermill": {"duration": 1},
                                         "tags": ["x"]}}]}
     clean = runner.normalise_notebook(notebook)

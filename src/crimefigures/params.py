@@ -50,6 +50,11 @@ def declared_parameters(notebook: str | Path) -> dict[str, Parameter]:
         raise ParameterError(
             f"cannot read notebook parameters ({message})", file=notebook
         ) from None
+    unread = sorted(_assigned_names(notebook) - set(inspected))
+    if unread:
+        # papermill skips a line it cannot parse (with only a log message): refuse instead.
+        raise ParameterError("papermill cannot read this parameter line (keep '=' out of "
+                             "its comment)", file=notebook, field=unread[0])
     declared: dict[str, Parameter] = {}
     for name, info in inspected.items():
         type_name = info.get("inferred_type_name") or "None"
@@ -69,6 +74,21 @@ def declared_parameters(notebook: str | Path) -> dict[str, Parameter]:
         default = check_type(name, type_name, default)
         declared[name] = Parameter(name, type_name, default, info.get("help", ""))
     return declared
+
+
+def _assigned_names(notebook: str | Path) -> set[str]:
+    """The names assigned in the cell tagged ``parameters``, read with ast."""
+    import nbformat
+
+    cells = nbformat.read(str(notebook), as_version=4).cells
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse(cell.source)
+            return {node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id
+                    for node in tree.body
+                    if isinstance(node, ast.AnnAssign | ast.Assign)
+                    and isinstance(getattr(node, "target", None) or node.targets[0], ast.Name)}
+    return set()
 
 
 def suggest(name: str, valid: list[str]) -> str:

@@ -92,7 +92,9 @@ def load_pipeline(path: str | Path = PIPELINE_FILE) -> list[Step]:
 
 
 def _produces(step: Step, path: str) -> bool:
-    return any(path == out or (out.endswith("/") and path.startswith(out)) for out in step.outputs)
+    """Whether path is one of the step's outputs; "dir/" means the files directly in dir."""
+    return any(path == out or (out.endswith("/") and path.startswith(out)
+                               and "/" not in path[len(out):]) for out in step.outputs)
 
 
 def dependency_levels(steps: list[Step]) -> list[list[Step]]:

@@ -488,3 +488,22 @@ def percentile_interval(samples: np.ndarray, lower: float = 5.0, upper: float = 
         )
     low, high = np.percentile(_as_samples(samples), [lower, upper])
     return Interval(float(low), float(high))
+
+
+_HEDGE_RULES: tuple[tuple[str, str, str], ...] = (
+    ("approx_halfwidth", "about / around / some X", "[X(1-h), X(1+h)]"),
+    ("nearly_factor", "nearly / almost / close to X", "[f*X, X]"),
+    ("upper_floor_fraction", "up to / as many as X", "[f*X, X]"),
+    ("lower_ceiling_factor", "more than / at least X", "[X, c*X]"),
+)
+
+
+def hedge_rules_table(constants: HedgeConstants) -> Any:
+    """The hedge rules with the values in force and why, for display in a notebook."""
+    import pandas as pd  # only the notebooks need a table
+
+    return pd.DataFrame(
+        [{"constant": name, "hedge as written": hedge, "analysis interval": rule,
+          "value": getattr(constants, name), "why this default": HEDGE_RATIONALE[name]}
+         for name, hedge, rule in _HEDGE_RULES]
+    ).set_index("constant")

@@ -1,0 +1,255 @@
+"""The article against its primary sources, claim by claim.
+
+``data/curated/fact_checks.csv`` holds what a person read: the source, its
+verbatim words, the figure inside them and a verdict from a fixed vocabulary.
+Everything else is computed: the source's figure is parsed like the article's,
+both become analysis intervals, and the comparison (overlap, which way the hedge
+points, whether the verdict agrees with the numbers) is derived, not typed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from crimefigures import atomic, ledger, paths
+from crimefigures.errors import InputError, ParseError
+from crimefigures.parse import parse_figure
+from crimefigures.uncertainty import HedgeConstants, Interval, analysis_interval
+
+FACT_CHECKS_PATH = "data/curated/fact_checks.csv"
+BENCHMARKS_PATH = "data/curated/benchmarks.csv"
+FACT_CHECK_OUTPUT = "data/processed/fact_check.csv"
+
+VERDICTS = ("consistent", "overstated", "understated", "misattributed", "hedge_inverted",
+            "scope_changed", "date_changed", "unverified")
+FACT_CHECK_COLUMNS = ("claim_id", "source_id", "source_quote", "source_figure_text", "verdict",
+                      "explanation")
+BENCHMARK_COLUMNS = ("benchmark_id", "source_id", "source_quote", "figure_text", "measure",
+                     "unit", "notes")
+
+FACT_CHECKS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, unique=True),
+        "source_id": pa.Column(str),
+        "source_quote": pa.Column(str),
+        "source_figure_text": pa.Column(str),
+        "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS))),
+        "explanation": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+)
+
+BENCHMARKS_SCHEMA = pa.DataFrameSchema(
+    {
+        "benchmark_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True),
+        "source_id": pa.Column(str),
+        "source_quote": pa.Column(str),
+        "figure_text": pa.Column(str),
+        "measure": pa.Column(str),
+        "unit": pa.Column(str),
+        "notes": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+)
+
+COMPARISON_COLUMNS = (
+    "claim_id", "figure_text", "article_bound", "article_low", "article_high", "source_id",
+    "source_publisher", "source_url", "source_figure_text", "source_bound", "source_low",
+    "source_high", "overlap", "position", "hedge_change", "verdict", "verdict_basis",
+    "explanation",
+)
+
+COMPARISON_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, unique=True),
+        "figure_text": pa.Column(str),
+        "article_bound": pa.Column(str),
+        "article_low": pa.Column(float, pa.Check.ge(0)),
+        "article_high": pa.Column(float, pa.Check.ge(0)),
+        "source_id": pa.Column(str),
+        "source_publisher": pa.Column(str),
+        "source_url": pa.Column(str),
+        "source_figure_text": pa.Column(str),
+        "source_bound": pa.Column(str),
+        "source_low": pa.Column(float, pa.Check.ge(0)),
+        "source_high": pa.Column(float, pa.Check.ge(0)),
+        "overlap": pa.Column(bool),
+        "position": pa.Column(str, pa.Check.isin(["same", "overlapping", "article_above",
+                                                   "article_below"])),
+        "hedge_change": pa.Column(str),
+        "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS))),
+        "verdict_basis": pa.Column(str, pa.Check.isin(["numbers", "wording", "contradicted",
+                                                         "none"])),
+        "explanation": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+)
+
+# Which way each bound type leans from the written number: a floor, a ceiling, or neither.
+_SAME_LEAN = {"unchanged", "about -> exact", "exact -> about"}
+_LEAN = {"lower": "floor", "upper": "ceiling", "approx": "about", "exact": "exact",
+         "range": "range"}
+
+
+def read_fact_checks(path: str | Path = FACT_CHECKS_PATH) -> pd.DataFrame:
+    return ledger.read_table(path, FACT_CHECK_COLUMNS, FACT_CHECK_COLUMNS, FACT_CHECKS_SCHEMA)
+
+
+def read_benchmarks(path: str | Path = BENCHMARKS_PATH) -> pd.DataFrame:
+    return ledger.read_table(path, BENCHMARK_COLUMNS, BENCHMARK_COLUMNS[:-1], BENCHMARKS_SCHEMA)
+
+
+def check_fact_checks(fact_checks: pd.DataFrame, figures: pd.DataFrame, sources: pd.DataFrame,
+                      name: str) -> None:
+    """Every claim has a row, every row a known claim and source, figures sit in quotes."""
+    claims = list(figures["claim_id"])
+    known_sources = set(sources["source_id"])
+    for index, row in fact_checks.iterrows():
+        line = int(index) + 2
+        if row["claim_id"] not in claims:
+            raise InputError("no such claim in claims.csv", file=name, row=line, field="claim_id")
+        if row["source_id"] not in known_sources:
+            raise InputError(f"unknown source {row['source_id']!r}", file=name, row=line,
+                             field="source_id")
+        if row["source_figure_text"] not in row["source_quote"]:
+            raise InputError("source_figure_text is not inside source_quote", file=name,
+                             row=line, field="source_figure_text")
+    missing = [c for c in claims if c not in set(fact_checks["claim_id"])]
+    if missing:
+        raise InputError(f"claim {missing[0]} has no fact-check row (use verdict unverified "
+                         "when no source could be read)", file=name, field="claim_id")
+
+
+def parsed_interval(text: str, hedges: HedgeConstants, *, name: str, row: int,
+                    field: str) -> tuple[str, Interval]:
+    """A figure phrase as (bound, analysis interval); percentages stay in percent."""
+    try:
+        figure = parse_figure(text)
+    except ParseError as exc:
+        raise InputError(f"figure does not parse ({exc.message})", file=name, row=row,
+                         field=field) from None
+    return figure.bound, analysis_interval(figure.bound, figure.low, figure.high, figure.point,
+                                           figure.hedge, hedges)
+
+
+def position(article: Interval, source: Interval) -> str:
+    if article == source:
+        return "same"
+    if article.low > source.high:
+        return "article_above"
+    if article.high < source.low:
+        return "article_below"
+    return "overlapping"
+
+
+def hedge_change(article_bound: str, source_bound: str) -> str:
+    """How the hedge moved from source to article, e.g. 'floor -> ceiling'."""
+    before, after = _LEAN[source_bound], _LEAN[article_bound]
+    return "unchanged" if before == after else f"{before} -> {after}"
+
+
+def rounding_halfwidth(figure_text: str, interval: Interval) -> float:
+    """Half a unit in the last written digit: '$3.1 trillion' is exact to +/-0.05 trillion."""
+    match = re.search(r"\d[\d,]*(?:\.(\d+))?", figure_text)
+    if not match or interval.midpoint == 0:
+        return 0.0
+    written = float(match.group(0).replace(",", ""))
+    decimals = len(match.group(1) or "")
+    scale = interval.midpoint / written if written else 1.0
+    return 0.5 * 10.0 ** -decimals * scale
+
+
+def verdict_basis(verdict: str, article: Interval, source: Interval, change: str,
+                  article_text: str) -> str:
+    """What the typed verdict rests on, judged from the computed comparison.
+
+    ``numbers``: the intervals or hedges show it; ``wording``: the figures agree, so the
+    verdict rests on scope, date, attribution or certainty (see the explanation);
+    ``contradicted``: the numbers say otherwise (a test requires there be none);
+    ``none``: unverified, nothing to compare.
+    """
+    close = article.overlaps(source) or (
+        abs(article.midpoint - source.midpoint) <= rounding_halfwidth(article_text, article))
+    if verdict == "unverified":
+        return "none"
+    if verdict == "consistent":
+        return "numbers" if close and change in _SAME_LEAN else "contradicted"
+    if verdict == "hedge_inverted":
+        return "numbers" if change in {"floor -> ceiling", "ceiling -> floor"} else "contradicted"
+    if verdict in {"overstated", "understated"}:
+        higher = verdict == "overstated"
+        moved = article.high > source.high if higher else article.low < source.low
+        raised = change in ({"about -> floor", "exact -> floor"} if higher
+                            else {"about -> ceiling", "exact -> ceiling"})
+        if moved or raised:
+            return "numbers"
+        return "wording" if close else "contradicted"
+    return "wording" if close else "numbers"  # scope, date or attribution changed
+
+
+def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFrame,
+            hedges: HedgeConstants, name: str = FACT_CHECKS_PATH) -> pd.DataFrame:
+    """Article interval beside source interval for every claim, with computed relations."""
+    check_fact_checks(fact_checks, figures, sources, name)
+    by_source = sources.set_index("source_id")
+    checks = fact_checks.set_index("claim_id")
+    rows = []
+    for claim in figures.itertuples():
+        check = checks.loc[claim.claim_id]
+        line = int(fact_checks.index[fact_checks["claim_id"] == claim.claim_id][0]) + 2
+        article = analysis_interval(claim.bound, claim.low, claim.high, claim.point,
+                                    claim.hedge if isinstance(claim.hedge, str) else None,
+                                    hedges)
+        source_bound, source = parsed_interval(check["source_figure_text"], hedges, name=name,
+                                               row=line, field="source_figure_text")
+        overlap = article.overlaps(source)
+        change = hedge_change(claim.bound, source_bound)
+        rows.append({
+            "claim_id": claim.claim_id, "figure_text": claim.figure_text,
+            "article_bound": claim.bound, "article_low": article.low,
+            "article_high": article.high, "source_id": check["source_id"],
+            "source_publisher": by_source.loc[check["source_id"], "publisher"],
+            "source_url": by_source.loc[check["source_id"], "url"],
+            "source_figure_text": check["source_figure_text"], "source_bound": source_bound,
+            "source_low": source.low, "source_high": source.high, "overlap": overlap,
+            "position": position(article, source), "hedge_change": change,
+            "verdict": check["verdict"],
+            "verdict_basis": verdict_basis(check["verdict"], article, source, change,
+                                           claim.figure_text),
+            "explanation": check["explanation"],
+        })
+    table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    return ledger.validate(table, COMPARISON_SCHEMA, FACT_CHECK_OUTPUT)
+
+
+def write_comparison(table: pd.DataFrame, path: str | Path = FACT_CHECK_OUTPUT) -> Path:
+    ledger.validate(table, COMPARISON_SCHEMA, paths.relative(path))
+    return atomic.write_csv(path, table)
+
+
+def read_comparison(path: str | Path = FACT_CHECK_OUTPUT) -> pd.DataFrame:
+    file = paths.resolve(path)
+    try:
+        frame = pd.read_csv(file, keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError("file not found (run notebook 03 first)",
+                         file=paths.relative(file)) from None
+    return ledger.validate(frame, COMPARISON_SCHEMA, paths.relative(file))
+
+
+def benchmark_intervals(benchmarks: pd.DataFrame, hedges: HedgeConstants,
+                        name: str = BENCHMARKS_PATH) -> dict[str, Interval]:
+    """Published comparison figures (UNODC, GFI) as analysis intervals, in base units."""
+    out = {}
+    for index, row in benchmarks.iterrows():
+        _, interval = parsed_interval(row["figure_text"], hedges, name=name,
+                                      row=int(index) + 2, field="figure_text")
+        out[row["benchmark_id"]] = interval
+    return out
