@@ -134,3 +134,17 @@ def test_normalise_drops_timestamps_and_paths():
     clean = runner.normalise_notebook(notebook)
     assert clean["metadata"]["papermill"] == {"parameters": {}}
     assert clean["cells"][0]["metadata"] == {"tags": ["x"]}
+
+
+def test_dry_run_plans_without_running(fixture_root: Path):
+    result = run_cli("run", "--dry-run", "-p", "content=v9", root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert '[would run] fixture {"content": "v9"}' in result.stdout
+    assert not (fixture_root / "data" / "processed" / "fixture.txt").exists()
+    assert not (fixture_root / "reports" / "run_summary.json").exists()
+
+
+def test_unknown_notebook_name_suggests_the_closest(fixture_root: Path):
+    result = run_cli("run", "fixtur", root=fixture_root)
+    assert result.returncode == 2
+    assert "did you mean fixture?" in result.stderr
