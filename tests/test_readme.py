@@ -1,0 +1,129 @@
+"""The README's findings: generated from data/processed, and checked against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REPO, copy_repo, run_cli
+
+from crimefigures import readme
+from crimefigures.errors import InputError
+
+
+@pytest.fixture
+def copy_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = copy_repo(tmp_path / "repo")
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(root))
+    return root
+
+
+def a_readme(block: str) -> str:
+    return f"# title\n\nintro\n\n{readme.START_MARKER}{block}{readme.END_MARKER}\n\n## after\n"
+
+
+def test_readme_block_is_what_the_committed_data_gives(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(REPO))
+    expected = readme.render_block(readme.findings_sentences())
+    assert readme.readme_block(REPO / "README.md") == expected
+
+
+def test_there_are_three_to_six_sentences_with_the_headline_numbers():
+    sentences = readme.findings_sentences()
+    assert 3 <= len(sentences) <= 6
+    ratios = pd.read_csv(REPO / "data" / "processed" / "ratios.csv").set_index("ratio_id")
+    france = ratios.loc["illicit_flows_to_france_gdp_article"]
+    seized = ratios.loc["seized_to_illicit_flows"]
+    text = " ".join(sentences)
+    assert readme.format_percent_range(france["low"], france["high"]) in text
+    assert readme.format_percent_range(seized["low"], seized["high"]) in text
+    statements = pd.read_csv(REPO / "data" / "processed" / "statements.csv")
+    for statement in statements["statement"]:
+        assert statement.rstrip(".") in text
+
+
+def test_sentences_follow_the_data(copy_root: Path):
+    before = readme.findings_sentences()
+    ratios_file = copy_root / "data" / "processed" / "ratios.csv"
+    ratios = pd.read_csv(ratios_file)
+    ratios.loc[ratios["ratio_id"] == "illicit_flows_to_france_gdp_article", "low"] = 0.5
+    ratios.to_csv(ratios_file, index=False)
+    after = readme.findings_sentences()
+    assert "50%–97%" in after[0] and "50%–97%" not in before[0]
+    assert after[1:] == before[1:]
+
+
+def test_check_fails_on_a_readme_whose_numbers_were_altered(copy_root: Path, capsys):
+    current = readme.render_block(readme.findings_sentences())
+    assert "65%–97%" in current
+    path = copy_root / "README.md"
+    path.write_text(a_readme(current), encoding="utf-8")
+    assert readme.main(check=True) == 0
+    altered = a_readme(current.replace("65%–97%", "66%–97%", 1))
+    path.write_text(altered, encoding="utf-8")
+    capsys.readouterr()
+    assert readme.main(check=True) == 1
+    message = capsys.readouterr().err.strip()
+    assert "README.md" in message and len(message.splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == altered  # --check writes nothing
+
+
+def test_check_fails_when_the_data_changes_under_a_current_readme(copy_root: Path):
+    path = copy_root / "README.md"
+    path.write_text(a_readme(readme.render_block(readme.findings_sentences())), encoding="utf-8")
+    statements_file = copy_root / "data" / "processed" / "statements.csv"
+    statements = pd.read_csv(statements_file, keep_default_na=False)
+    statements.loc[0, "verdict"] = "fails under every setting"
+    statements.to_csv(statements_file, index=False)
+    assert readme.main(check=True) == 1
+
+
+def test_main_rewrites_only_the_block(copy_root: Path):
+    path = copy_root / "README.md"
+    path.write_text(a_readme("\nstale numbers: 12%\n"), encoding="utf-8")
+    assert readme.main(check=False) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text == a_readme(readme.render_block(readme.findings_sentences()))
+    assert "stale numbers" not in text
+    assert readme.main(check=True) == 0
+
+
+def test_missing_markers_are_a_one_line_input_error(copy_root: Path):
+    (copy_root / "README.md").write_text("# title\n\nno markers here\n", encoding="utf-8")
+    with pytest.raises(InputError, match="findings:start"):
+        readme.main(check=True)
+    result = run_cli("readme", "--check", root=copy_root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: README.md: needs exactly one <!-- findings:start -->")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_dollar_signs_are_escaped_for_markdown_maths():
+    block = readme.render_block(["The $2–3 trillion and the $300 million."])
+    assert r"- The \$2–3 trillion and the \$300 million." in block
+
+
+@pytest.mark.parametrize(("low", "high", "text"), [
+    (0.6451612903225806, 0.967741935483871, "65%–97%"),
+    (0.018171094758034384, 0.027256642137051576, "1.8%–2.7%"),
+    (0.0001, 0.00015, "0.010%–0.015%"),
+    (0.25, 0.25, "25%"),
+    (0.0, 0.5, "0%–50%"),
+])
+def test_percent_ranges(low: float, high: float, text: str):
+    assert readme.format_percent_range(low, high) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (3e8, "$300 million"), (3.1e12, "$3.1 trillion"), (5e10, "$50 billion"),
+    (3.13001e12, "$3.13 trillion"), (85714.29, "$85,714"),
+])
+def test_money(value: float, text: str):
+    assert readme.format_money(value) == text
+
+
+def test_money_ranges():
+    assert readme.format_money_range(2e12, 3e12) == "$2–3 trillion"
+    assert readme.format_money_range(5e8, 2e12) == "$500 million–$2 trillion"
+    assert readme.format_money_range(3e8, 3e8) == "$300 million"

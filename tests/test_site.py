@@ -1,0 +1,261 @@
+"""The static site: both versions of every notebook, offline pages, escaping, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import struct
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import REPO, copy_repo, run_cli
+from markupsafe import escape
+from nbconvert import HTMLExporter
+
+from crimefigures import readme, site
+
+ATTACK = "<script>alert(1)</script>"
+ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"
+INPUT_CELL = 'class="jp-CodeMirrorEditor'  # one per code cell whose input is shown
+
+
+def prepare_repo(target: Path) -> Path:
+    """A copy of the repository with executed notebooks: the real ones when they exist
+    (fast), else from running the pipeline in the copy (a fresh clone has none)."""
+    root = copy_repo(target)
+    executed = sorted((REPO / "reports" / "notebooks").glob("*.ipynb"))
+    if executed:
+        (root / "reports" / "notebooks").mkdir(parents=True)
+        for notebook in executed:
+            shutil.copy(notebook, root / "reports" / "notebooks" / notebook.name)
+    else:
+        result = run_cli("run", root=root)
+        assert result.returncode == 0, result.stderr
+    return root
+
+
+def build(root: Path) -> Path:
+    result = run_cli("site", root=root)
+    assert result.returncode == 0, result.stderr
+    index = Path(result.stdout.strip())
+    assert index == root / "reports" / "site" / "index.html"
+    return index.parent
+
+
+def site_hashes(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def tiny_png(width: int = 4, height: int = 3) -> bytes:
+    """A valid RGB PNG, built by hand so the test needs no imaging library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\x00" + b"\xcc\x33\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def write_manifest(root: Path, caption: str = "A caption.") -> None:
+    """An English figure in figures/manifest.json and an Indonesian one in
+    figures/id/manifest.json, as the two runs of the figures notebook write them."""
+    figures = root / "figures"
+    (figures / "id").mkdir(parents=True, exist_ok=True)
+    (figures / "probe.png").write_bytes(tiny_png())
+    (figures / "probe.csv").write_text("x,y\n1,2\n")
+    (figures / "id" / "probe.png").write_bytes(tiny_png(5, 2))
+    english = {"name": "probe", "files": {"png": "figures/probe.png", "csv": "figures/probe.csv"},
+               "title": "Probe figure", "caption": caption, "alt": "A probe chart with three bars",
+               "notebook": "notebooks/03_range_analysis.ipynb", "parameters": {},
+               "parameters_sha256": "0" * 64, "inputs": {}, "sources": ["world_bank_wdi"]}
+    indonesian = {**english, "files": {"png": "probe.png"}, "title": "Gambar uji",
+                  "caption": "Keterangan.", "alt": "Diagram uji", "sources": []}
+    (figures / "manifest.json").write_text(json.dumps({"figures": [english]}))
+    (figures / "id" / "manifest.json").write_text(json.dumps({"figures": [indonesian]}))
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the ids a page defines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def tags_of(page: str) -> list[tuple[str, dict[str, str]]]:
+    parser = Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def remote_loads(page: str) -> list[str]:
+    """URLs a page's script, link and img tags would fetch from the network."""
+    return [attrs[name] for tag, attrs in tags_of(page) if tag in ("script", "link", "img")
+            for name in ("src", "href")
+            if attrs.get(name, "").strip().startswith(("http://", "https://", "//"))]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = prepare_repo(tmp_path_factory.mktemp("site") / "repo")
+    shutil.rmtree(root / "figures")
+    write_manifest(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(repo: Path) -> Path:
+    return build(repo)
+
+
+def test_every_notebook_has_a_code_page_and_a_reader_page(repo: Path, built: Path):
+    notebooks = sorted((repo / "reports" / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        code = (built / f"{notebook.stem}.html").read_text()
+        reader = (built / f"{notebook.stem}.reader.html").read_text()
+        code_cells = sum(cell.cell_type == "code"
+                         for cell in nbformat.read(notebook, as_version=4).cells)
+        assert code_cells > 0
+        assert code.count(INPUT_CELL) == code_cells, notebook.name
+        assert reader.count(INPUT_CELL) == 0, notebook.name
+        assert reader.count("jp-OutputArea-output") == code.count("jp-OutputArea-output") > 0
+
+
+def test_no_page_loads_anything_from_the_network(built: Path):
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        text = page.read_text()
+        assert remote_loads(text) == [], page.name
+        assert "<script" not in text, page.name  # nothing to run, so nothing to fetch
+
+
+def test_the_offline_check_catches_nbconverts_default_cdn_scripts(repo: Path):
+    notebook = nbformat.read(sorted((repo / "reports" / "notebooks").glob("*.ipynb"))[0], 4)
+    default_page, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    assert remote_loads(default_page)  # require.js and MathJax from cdnjs
+    with pytest.raises(site.InputError, match="offline"):
+        site.check_offline(default_page, "default.html")
+
+
+def test_index_leads_with_the_findings_then_the_gallery(repo: Path, built: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    index = (built / "index.html").read_text()
+    order = [index.index(f'id="{section}"') for section in
+             ("findings", "figures", "notebooks", "data", "sources", "reproduce")]
+    assert order == sorted(order)
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(repo))
+    sentences = readme.findings_sentences()
+    assert 3 <= len(sentences) <= 6
+    for sentence in sentences:
+        assert str(escape(sentence)) in index
+    assert "make reproduce" in index and "make test" in index
+
+
+def test_gallery_copies_images_with_alt_text_and_captions(repo: Path, built: Path):
+    tags = tags_of((built / "index.html").read_text())
+    images = {attrs["src"]: attrs for tag, attrs in tags if tag == "img"}
+    assert set(images) == {"figures/probe.png", "figures/id/probe.png"}
+    assert images["figures/probe.png"]["alt"] == "A probe chart with three bars"
+    assert ("figure", {"id": "figure-id-probe", "lang": "id"}) in tags
+    assert images["figures/id/probe.png"]["alt"] == "Diagram uji"
+    assert (built / "figures" / "probe.png").read_bytes() == tiny_png()
+    assert (built / "figures" / "probe.csv").read_bytes() == b"x,y\n1,2\n"
+    index = (built / "index.html").read_text()
+    assert "A caption." in index and "World Bank" in index  # source id shown as publisher
+
+
+def test_links_to_notebooks_data_and_dictionary(repo: Path, built: Path):
+    hrefs = {attrs.get("href") for tag, attrs in tags_of((built / "index.html").read_text())
+             if tag == "a"}
+    for notebook in (repo / "reports" / "notebooks").glob("*.ipynb"):
+        assert {f"{notebook.stem}.html", f"{notebook.stem}.reader.html"} <= hrefs
+    for table in (repo / "data" / "processed").glob("*.csv"):
+        assert f"data/{table.name}" in hrefs
+        assert (built / "data" / table.name).read_bytes() == table.read_bytes()
+    assert "data-dictionary.html" in hrefs
+    dictionary = (built / "data-dictionary.html").read_text()
+    assert "<table>" in dictionary and "<code>ratio_id</code>" in dictionary
+
+
+def test_missing_manifest_leaves_an_empty_gallery(tmp_path: Path, repo: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
+    shutil.rmtree(root / "figures")
+    index = (build(root) / "index.html").read_text()
+    assert "No figures yet" in index
+    assert not [attrs for tag, attrs in tags_of(index) if tag == "img"]
+
+
+def test_article_ledger_and_manifest_text_is_escaped(tmp_path: Path, repo: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
+    sources = root / "data" / "curated" / "sources.csv"
+    text = sources.read_text()
+    article_title = "Interpol Sounds Alarm on Southeast Asia's Human Trafficking, Now"
+    assert article_title in text
+    text = text.replace(article_title, f"{ATTACK} {article_title}", 1)
+    text = text.replace("https://data.worldbank.org/indicator/NY.GDP.MKTP.CD",
+                        "javascript:alert(1)")
+    sources.write_text(text)
+    for table, old in (("fact_check.csv", "Matches Reuters;"),
+                       ("statements.csv", "Annual illicit flows are smaller")):
+        path = root / "data" / "processed" / table
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, f"{ATTACK} {old}"))
+    write_manifest(root, caption=f"{ATTACK} caption")
+    index = (build(root) / "index.html").read_text()
+    assert ATTACK not in index
+    assert index.count(ESCAPED_ATTACK) >= 4  # article title, ledger row, finding, caption
+    hrefs = [attrs.get("href", "") for tag, attrs in tags_of(index) if tag == "a"]
+    assert hrefs and not [href for href in hrefs if "javascript" in href]
+
+
+def test_a_notebook_output_that_would_run_script_is_refused(tmp_path: Path, repo: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "show()", outputs=[nbformat.v4.new_output(
+            "display_data", data={"text/html": f"<b>ledger</b>{ATTACK}"})])])
+    nbformat.write(notebook, root / "reports" / "notebooks" / "99_probe.ipynb")
+    result = run_cli("site", root=root)
+    assert result.returncode == 1
+    assert "reports/notebooks/99_probe.ipynb" in result.stderr
+    assert "<script>" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_two_builds_give_identical_bytes_and_drop_stale_files(repo: Path, built: Path):
+    first = site_hashes(built)
+    (built / "stale.html").write_text("left over")
+    shutil.rmtree(built / "data")
+    second = site_hashes(build(repo))
+    assert second == first
+
+
+def test_missing_executed_notebooks_is_a_one_line_error(tmp_path: Path):
+    root = copy_repo(tmp_path / "repo")
+    result = run_cli("site", root=root)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: reports/notebooks: no executed notebooks; run `python -m crimefigures run` "
+        "first")
+
+
+def test_a_manifest_listing_a_missing_file_is_a_one_line_error(tmp_path: Path, repo: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
+    (root / "figures" / "probe.csv").unlink()
+    result = run_cli("site", root=root)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: figures/manifest.json, field 'figures[0].files.csv': "
+                                     "lists 'figures/probe.csv', which does not exist")
