@@ -20,7 +20,9 @@ def copy_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def a_readme(block: str) -> str:
-    return f"# title\n\nintro\n\n{readme.START_MARKER}{block}{readme.END_MARKER}\n\n## after\n"
+    gallery = f"{readme.GALLERY_START}{readme.gallery_block()}{readme.GALLERY_END}"
+    return (f"# title\n\nintro\n\n{readme.START_MARKER}{block}{readme.END_MARKER}\n\n"
+            f"{gallery}\n\n## after\n")
 
 
 def test_readme_block_is_what_the_committed_data_gives(monkeypatch: pytest.MonkeyPatch):
@@ -127,3 +129,19 @@ def test_money_ranges():
     assert readme.format_money_range(2e12, 3e12) == "$2–3 trillion"
     assert readme.format_money_range(5e8, 2e12) == "$500 million–$2 trillion"
     assert readme.format_money_range(3e8, 3e8) == "$300 million"
+
+
+def test_committed_readme_blocks_are_current():
+    """Both generated blocks (findings and the figure gallery) match the committed data."""
+    assert readme.main(check=True) == 0
+
+
+def test_gallery_lists_every_english_figure_with_its_caption():
+    import json
+
+    entries = json.loads((REPO / "figures" / "manifest.json").read_text())["figures"]
+    block = readme.gallery_block()
+    for entry in entries:
+        assert f"]({entry['files']['png']})" in block
+        assert entry["files"]["csv"] in block
+    assert "figures/manifest.json" in block

@@ -37,7 +37,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         destination.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
     except OSError as exc:
-        raise InputError(f"cannot write output ({exc.strerror})", file=target) from None
+        raise InputError(f"cannot write output ({exc.strerror})",
+                         file=paths.relative(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -1,17 +1,1327 @@
 """The project's charts, drawn in the house style (crimefigures.style).
 
-Each function takes the processed tables and returns a matplotlib figure; the
-publication figures are saved with their data and provenance by
-:mod:`crimefigures.publish`.
+Each publication chart is built in two steps: a ``*_table`` function turns the
+processed tables into exactly the numbers the chart draws (published beside it as a
+CSV), and the chart function draws only from that table and returns a :class:`Chart`
+holding the figure, the table, a title that states the finding, a caption and alt
+text, all computed from the data and worded through the message catalogue, in
+English or Indonesian. :mod:`crimefigures.publish` saves them with their provenance.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import babel.dates
 import numpy as np
 import pandas as pd
+from matplotlib import ticker
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 
-from crimefigures import style
+from crimefigures import factcheck, ledger, parse, paths, ranges, ratios, reference, style
+from crimefigures.errors import InputError, ParameterError
+from crimefigures.i18n import (
+    BABEL_LOCALES,
+    format_amount,
+    format_count,
+    format_interval,
+    format_money,
+    format_number,
+    format_percent,
+    message,
+)
+from crimefigures.uncertainty import DrawBank, HedgeConstants, Interval, summarise
+
+# The ratios the charts are about (rows of ratios.csv).
+FRANCE_RATIO = "illicit_flows_to_france_gdp_imf"
+WORLD_RATIO = "illicit_flows_to_world_gdp"
+PROCEEDS_RATIO = "proceeds_to_france_gdp_imf"
+SEIZED_SHARE_RATIO = "seized_to_illicit_flows"
+SEIZED_PER_ARREST_RATIO = "seized_per_arrest"
+VICTIM_RATIOS = ("cambodia_victims_per_1000", "myanmar_victims_per_1000")
+# Figure 2's economies: the world, France (the article's yardstick) and the Southeast
+# Asian countries the article names, Myanmar and Cambodia first among them.
+FLOWS_AREAS = ("WLD", "FRA", "THA", "PHL", "MMR", "KHM", "LAO")
+# The victim figures are the UN's, which is what figure 5's title says.
+VICTIMS_ATTRIBUTED_TO = "United Nations"
+HISTOGRAM_BINS = 40
+WAFFLE_SIDE = 100  # squares per side: the unit chart splits $1 million into 10,000 squares
+PER_FLOWS_UNIT = 1_000_000.0
+
+HEDGE_KEYS = {
+    "up to": "hedge_up_to",
+    "more than": "hedge_more_than",
+    "at least": "hedge_at_least",
+    "about": "hedge_about",
+    "around": "hedge_around",
+    "nearly": "hedge_nearly",
+    "almost": "hedge_almost",
+}
+DEFAULT_HEDGE = {"upper": "up to", "lower": "more than", "approx": "about"}
+ARROW_POINTS = 16.0  # length of an open-end arrow, in points, whatever the axis scale
+TEXT_PT = 6.5  # value labels and table text
+
+
+# --- Inputs and results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The processed tables the figures are drawn from, and the files they came from."""
+
+    figures: pd.DataFrame
+    ratios: pd.DataFrame
+    fact_check: pd.DataFrame
+    ranges: pd.DataFrame
+    sources: pd.DataFrame
+    reference: pd.DataFrame
+    files: dict[str, str]
+
+
+def load_tables(
+    *,
+    figures_path: str | Path = ledger.FIGURES_PATH,
+    ratios_path: str | Path = ratios.RATIOS_PATH,
+    fact_check_path: str | Path = factcheck.FACT_CHECK_OUTPUT,
+    ranges_path: str | Path = ranges.RANGES_PATH,
+    sources_path: str | Path = ledger.SOURCES_PATH,
+    reference_path: str | Path = reference.REFERENCE_PATH,
+) -> Tables:
+    """Read and validate every input of notebook 04."""
+    files = {
+        "figures": figures_path, "ratios": ratios_path, "fact_check": fact_check_path,
+        "ranges": ranges_path, "sources": sources_path, "reference": reference_path,
+    }  # fmt: skip
+    return Tables(
+        figures=ledger.read_figures(figures_path),
+        ratios=ratios.read_ratios(ratios_path),
+        fact_check=factcheck.read_comparison(fact_check_path),
+        ranges=ranges.read_table(ranges_path),
+        sources=ledger.read_sources(sources_path),
+        reference=reference.load_reference(reference_path),
+        files={name: paths.relative(path) for name, path in files.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn figure with the numbers it shows and the words that go with it."""
+
+    name: str
+    figure: Figure
+    data: pd.DataFrame
+    title: str
+    caption: str
+    alt: str
+    source_ids: tuple[str, ...]
+
+
+# --- Words and numbers ----------------------------------------------------------------------
+
+
+def join_words(items: Sequence[str], language: str) -> str:
+    """'a', 'a and b', 'a, b and c' ('a, b dan c')."""
+    if len(items) == 1:
+        return items[0]
+    head = message("list_separator", language).join(items[:-1])
+    return message("list_and", language, head=head, last=items[-1])
+
+
+def percent_digits(value: float) -> int:
+    """Decimals that give a share two significant figures: 63%, 2.3%, 0.015%."""
+    percent = abs(float(value)) * 100
+    if percent == 0:
+        return 0
+    return max(0, 1 - math.floor(math.log10(percent)))
+
+
+def percent_text(value: float, language: str) -> str:
+    return format_percent(value, language, percent_digits(value))
+
+
+def percent_range(low: float, high: float, language: str) -> str:
+    """'63–95%'; a single share when both ends round alike."""
+    digits = percent_digits(min(abs(low), abs(high)) or high)
+    if format_percent(low, language, digits) == format_percent(high, language, digits):
+        return format_percent(low, language, digits)
+    return format_interval(low, high, "percent", language, digits=digits)
+
+
+def money_digits(value: float) -> int:
+    """Decimals that give a dollar amount three significant figures within its scale word."""
+    magnitude = abs(float(value))
+    if magnitude < 1e6:
+        return 0
+    mantissa = magnitude / 10 ** (3 * math.floor(math.log10(magnitude) / 3))
+    return 2 if mantissa < 10 else 1 if mantissa < 100 else 0
+
+
+def money_text(value: float, language: str, style_name: str = "long") -> str:
+    return format_money(value, language, digits=money_digits(value), style=style_name)
+
+
+def money_range(low: float, high: float, language: str, style_name: str = "long") -> str:
+    if low == high:
+        return money_text(low, language, style_name)
+    digits = max(money_digits(low), money_digits(high))
+    return format_interval(low, high, "usd", language, digits=digits, style=style_name)
+
+
+def per_1000_text(value: float, language: str) -> str:
+    return format_number(value, language, 1)
+
+
+def number_range(low: float, high: float, language: str, digits: int = 0) -> str:
+    return message("plain_interval", language, low=format_number(low, language, digits),
+                   high=format_number(high, language, digits))
+
+
+def hedge_word(hedge: str | None, bound: str, language: str) -> str:
+    """The catalogue's word for a hedge as written ('up to' -> 'hingga')."""
+    written = hedge if isinstance(hedge, str) and hedge else DEFAULT_HEDGE[bound]
+    key = HEDGE_KEYS.get(written.lower())
+    if key is None:
+        raise InputError(f"the catalogue has no wording for the hedge {written!r}; add one to "
+                         "messages.yml and charts.HEDGE_KEYS", field="hedge")
+    return message(key, language)
+
+
+def written_ends(bound: str, low: float, high: float, point: float) -> tuple[float, float]:
+    """The figure as written: NaN marks an open end ('up to X' has no lower end)."""
+    if bound in ("exact", "approx"):
+        return float(point), float(point)
+    if bound == "upper":
+        return math.nan, float(high)
+    if bound == "lower":
+        return float(low), math.nan
+    if bound == "range":
+        return float(low), float(high)
+    raise InputError(f"unknown bound {bound!r}", field="bound")
+
+
+def _amount_text(value: float, unit: str, noun: str | None, language: str,
+                 money_style: str = "long") -> str:
+    if unit == "USD":
+        return money_text(value, language, money_style)
+    if unit == "percent":
+        return format_percent(value / 100, language, 1)
+    if unit == "count" and noun:
+        return format_count(value, f"noun_{noun}", language, digits=2)
+    if unit in ("count", "per1000"):
+        return per_1000_text(value, language) if unit == "per1000" else format_amount(
+            value, language, digits=2)
+    raise InputError(f"no wording for unit {unit!r}", field="unit")
+
+
+def _range_text(low: float, high: float, unit: str, noun: str | None, language: str,
+                money_style: str = "long") -> str:
+    if unit == "USD":
+        return money_range(low, high, language, money_style)
+    if unit == "percent":
+        return format_interval(low / 100, high / 100, "percent", language, digits=1)
+    if unit == "count" and noun:
+        return format_interval(low, high, f"noun_{noun}", language, digits=2)
+    if unit == "per1000":
+        return number_range(low, high, language, 1)
+    return message("plain_interval", language, low=format_amount(low, language, digits=2),
+                   high=format_amount(high, language, digits=2))
+
+
+def figure_phrase(bound: str, low: float, high: float, hedge: str | None, unit: str,
+                  noun: str | None, language: str, money_style: str = "long") -> str:
+    """A figure as written, from its written ends: 'up to $3 trillion', 'hingga 3 triliun
+    dolar AS', 'about 40–70%'. ``unit`` is USD, percent, count or per1000; ``money_style``
+    "short" gives chart labels ('up to $3 tn', 'hingga US$3 T')."""
+    noun = noun if isinstance(noun, str) and noun else None
+    if bound == "range":
+        text = _range_text(low, high, unit, noun, language, money_style)
+        if isinstance(hedge, str) and hedge and hedge != "between":
+            return message("hedged", language, hedge=hedge_word(hedge, bound, language),
+                           value=text)
+        return text
+    value = high if bound == "upper" else low
+    text = _amount_text(value, unit, noun, language, money_style)
+    if bound == "exact":
+        return text
+    return message("hedged", language, hedge=hedge_word(hedge, bound, language), value=text)
+
+
+def vintage_label(vintage: str, language: str) -> str:
+    """'2024-10' -> 'Oct 2024' / 'Okt 2024' (babel's month names)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", vintage)
+    if match is None:
+        raise InputError(f"IMF vintage {vintage!r} is not YYYY-MM", field="weo_vintage")
+    month = date(int(match[1]), int(match[2]), 1)
+    return babel.dates.format_date(month, "MMM y", locale=BABEL_LOCALES[language])
+
+
+def _wrap(text: str, width: int) -> str:
+    return textwrap.fill(text, width, break_long_words=False)
+
+
+# --- Sources --------------------------------------------------------------------------------
+
+
+def article_source_id(tables: Tables) -> str:
+    ids = tables.sources.loc[tables.sources["kind"] == "article", "source_id"].tolist()
+    if len(ids) != 1:
+        raise InputError(f"expected one source of kind 'article', found {len(ids)}",
+                         file=tables.files["sources"], field="kind")
+    return ids[0]
+
+
+def reference_source_id(tables: Tables, source: str, vintage: str) -> str:
+    """The sources.csv row that cites a reference series (IMF WEO vintage or World Bank)."""
+    wanted = "world_bank_wdi" if source == reference.WORLD_BANK else (
+        f"imf_weo_{vintage.replace('-', '_')}")
+    if wanted not in set(tables.sources["source_id"]):
+        raise InputError(f"no source {wanted!r} to cite {source} {vintage}",
+                         file=tables.files["sources"], field="source_id")
+    return wanted
+
+
+def publishers(tables: Tables, source_ids: Sequence[str]) -> list[str]:
+    """Publisher names for a footer, in order, each once."""
+    by_id = tables.sources.set_index("source_id")["publisher"]
+    missing = [s for s in source_ids if s not in by_id.index]
+    if missing:
+        raise InputError(f"source {missing[0]!r} is not in sources.csv",
+                         file=tables.files["sources"], field="source_id")
+    return list(dict.fromkeys(by_id[s] for s in source_ids))
+
+
+def footer(tables: Tables, source_ids: Sequence[str], language: str) -> str:
+    return style.sources_line(publishers(tables, source_ids), language)
+
+
+# --- Table look-ups ------------------------------------------------------------------------
+
+
+def ratio_row(tables: Tables, ratio_id: str) -> pd.Series:
+    rows = tables.ratios[tables.ratios["ratio_id"] == ratio_id]
+    if rows.empty:
+        raise InputError(f"ratio {ratio_id!r} is missing", file=tables.files["ratios"],
+                         field="ratio_id")
+    return rows.iloc[0]
+
+
+def claim_row(tables: Tables, claim_id: str) -> pd.Series:
+    rows = tables.figures[tables.figures["claim_id"] == claim_id]
+    if rows.empty:
+        raise InputError(f"claim {claim_id!r} is missing", file=tables.files["figures"],
+                         field="claim_id")
+    return rows.iloc[0]
+
+
+def check_row(tables: Tables, claim_id: str) -> pd.Series:
+    rows = tables.fact_check[tables.fact_check["claim_id"] == claim_id]
+    if rows.empty:
+        raise InputError(f"claim {claim_id!r} has no fact-check row",
+                         file=tables.files["fact_check"], field="claim_id")
+    return rows.iloc[0]
+
+
+def source_figure(tables: Tables, check: pd.Series) -> parse.Figure:
+    """The primary source's figure as written, read from its text; its hedge must be the
+    one fact_check.csv records."""
+    figure = parse.parse_figure(check["source_figure_text"])
+    if figure.bound != check["source_bound"]:
+        raise InputError(f"source text {check['source_figure_text']!r} reads as "
+                         f"{figure.bound}, not {check['source_bound']}",
+                         file=tables.files["fact_check"], field="source_bound")
+    return figure
+
+
+def _text(value: object) -> str:
+    """A text cell, empty when missing (pandas reads an empty cell as NaN)."""
+    return value if isinstance(value, str) else ""
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _terms(expression: str) -> list[str]:
+    return [term.strip() for term in re.split(r"[*+]", expression)]
+
+
+def _key_parts(key: str) -> list[str]:
+    """'gdp_current_usd:FRA:imf_weo:2024-10:2024' -> its five parts."""
+    parts = key.split(":")
+    if len(parts) != 5:
+        raise InputError(f"{key!r} is not a reference key", field="denominator")
+    return parts
+
+
+# --- Drawing helpers -----------------------------------------------------------------------
+
+
+def _open_end_arrow(ax, x: float, y: float, direction: int, color: str) -> None:
+    """An arrow from x towards the open side, a fixed length on any axis scale."""
+    ax.annotate("", xy=(x, y), xytext=(direction * ARROW_POINTS, 0), textcoords="offset points",
+                arrowprops={"arrowstyle": "<|-", "color": color, "lw": 1.2, "shrinkA": 0,
+                            "shrinkB": 0, "mutation_scale": 7})
+
+
+def draw_written(ax, y: float, bound: str, low: float, high: float, color: str) -> float:
+    """Draw a figure as written; returns the offset (points) after which a label fits."""
+    if bound == "exact":
+        ax.plot([low], [y], "o", color=color, ms=4.5, zorder=3)
+        return 5.0
+    if bound == "approx":
+        ax.plot([low], [y], "o", mfc="white", mec=color, mew=1.2, ms=4.5, zorder=3)
+        return 5.0
+    if bound == "range":
+        ax.plot([low, high], [y, y], color=color, lw=3.5, solid_capstyle="butt", zorder=3)
+        return 4.0
+    value, direction = (high, -1) if bound == "upper" else (low, 1)
+    ax.plot([value], [y], "|", color=color, ms=7, mew=1.6, zorder=3)
+    _open_end_arrow(ax, value, y, direction, color)
+    return 5.0 if direction < 0 else ARROW_POINTS + 3.0
+
+
+def _label(ax, x: float, y: float, text: str, color: str, offset: float = 5.0,
+           side: str = "right") -> None:
+    sign = 1 if side == "right" else -1
+    ax.annotate(text, xy=(x, y), xytext=(sign * offset, 0), textcoords="offset points",
+                ha="left" if side == "right" else "right", va="center", fontsize=TEXT_PT,
+                color=color)
+
+
+def _written_right_end(bound: str, low: float, high: float) -> float:
+    return low if bound in ("exact", "approx", "lower") else high
+
+
+def _hedge_legend(language: str) -> list[Line2D]:
+    return [
+        Line2D([], [], color=style.PALETTE["article"], lw=3,
+               label=message("legend_article", language)),
+        Line2D([], [], color=style.PALETTE["source"], lw=3,
+               label=message("legend_source", language)),
+    ]
+
+
+# --- Figure 1: every money claim beside its source ---------------------------------------
+
+
+def money_claims_table(tables: Tables) -> pd.DataFrame:
+    """Each US-dollar claim as written in the article and in its primary source."""
+    article_id = article_source_id(tables)
+    rows = []
+    for claim in tables.figures[tables.figures["unit"] == "USD"].itertuples():
+        check = check_row(tables, claim.claim_id)
+        written = source_figure(tables, check)
+        if written.unit != "USD":
+            raise InputError(f"the source of {claim.claim_id} is in {written.unit}, not USD",
+                             file=tables.files["fact_check"], field="source_figure_text")
+        common = {"claim_id": claim.claim_id, "measure": claim.measure,
+                  "verdict": check["verdict"], "verdict_basis": check["verdict_basis"]}
+        low, high = written_ends(claim.bound, claim.low, claim.high, claim.point)
+        rows.append({**common, "side": "article", "source_id": article_id,
+                     "bound": claim.bound, "hedge": _text(claim.hedge), "low": low, "high": high})
+        low, high = written_ends(written.bound, _nan(written.low), _nan(written.high),
+                                 _nan(written.point))
+        rows.append({**common, "side": "source", "source_id": check["source_id"],
+                     "bound": written.bound, "hedge": written.hedge or "", "low": low,
+                     "high": high})
+    table = pd.DataFrame(rows)
+    size = table[table["side"] == "article"].set_index("claim_id")[["low", "high"]].max(axis=1)
+    order = size.sort_values(ascending=False, kind="mergesort").index
+    table["order"] = table["claim_id"].map({c: i for i, c in enumerate(order)})
+    table = table.sort_values(["order", "side"], kind="mergesort").reset_index(drop=True)
+    return table[["order", "claim_id", "measure", "side", "source_id", "bound", "hedge", "low",
+                  "high", "verdict", "verdict_basis"]]
+
+
+def numbers_match(verdict: str, basis: str) -> bool:
+    """The article's number agrees with the source's (any departure is in the wording)."""
+    return verdict == "consistent" or basis == "wording"
+
+
+def _phrase_of(row: pd.Series, unit: str, language: str, money_style: str = "long") -> str:
+    return figure_phrase(row["bound"], row["low"], row["high"], row["hedge"], unit, None,
+                         language, money_style)
+
+
+def money_claims(tables: Tables, *, language: str) -> Chart:
+    data = money_claims_table(tables)
+    claims = data[data["side"] == "article"]
+    n = len(claims)
+    matched = sum(numbers_match(r.verdict, r.verdict_basis) for r in claims.itertuples())
+    reworded = int((claims["verdict_basis"] == "wording").sum())
+    title = (message("fig1_title_all", language, n=n) if matched == n
+             else message("fig1_title_some", language, matched=matched, n=n))
+    if reworded:
+        title = message("fig1_title_reworded", language, title=title, reworded=reworded)
+    values = pd.concat([data["low"], data["high"]]).dropna()
+    subtitle = message("fig1_subtitle", language, low=money_text(values.min(), language),
+                       high=money_text(values.max(), language))
+    source_ids = tuple(dict.fromkeys(data["source_id"]))
+    fig, ax = style.new_figure((7.2, 4.8), title=title, subtitle=subtitle,
+                               footer=footer(tables, source_ids, language), language=language)
+    for row in data.itertuples():
+        y = row.order + (-0.18 if row.side == "article" else 0.18)
+        color = style.PALETTE[row.side]
+        offset = draw_written(ax, y, row.bound, row.low, row.high, color)
+        _label(ax, _written_right_end(row.bound, row.low, row.high), y,
+               _phrase_of(data.loc[row.Index], "USD", language, "short"), color, offset)
+    for row in claims.itertuples():
+        _verdict_chip(ax, row.order, row.verdict, language)
+    ax.set_yticks(range(n), [_wrap(message(f"measure_{m}", language), 34)
+                             for m in claims["measure"]])
+    ax.set_ylim(n - 0.4, -0.6)
+    ax.set_xlim(values.min() / 4, values.max() * 400)
+    style.format_axis(ax, "x", "money", language, log=True)
+    # Ticks stop a decade above the largest figure; the space beyond holds the verdicts.
+    ax.set_xticks([10.0 ** k for k in range(math.ceil(math.log10(values.min() / 4)),
+                                            math.ceil(math.log10(values.max())) + 1)])
+    style.finish_axes(ax, style.axis_label(message("us_dollars", language), language, log=True),
+                      None, legend=False, grid_axis="x")
+    ax.legend(handles=_hedge_legend(language), loc="lower center", frameon=False)
+    items = [message("alt_article_source", language, label=message(f"measure_{c}", language),
+                     article=_phrase_of(a, "USD", language), source=_phrase_of(s, "USD", language))
+             for c, a, s in _pairs(data)]
+    alt = message("fig1_alt", language, n=n, matched=matched,
+                  items=message("item_separator", language).join(items))
+    caption = message("fig1_caption", language, n=n, reworded=reworded)
+    return Chart("fig1_money_claims", fig, data, title, caption, alt, source_ids)
+
+
+def _pairs(data: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
+    """(measure, article row, source row) per claim, in drawing order."""
+    out = []
+    for _, group in data.groupby("order", sort=True):
+        article = group[group["side"] == "article"].iloc[0]
+        source = group[group["side"] == "source"].iloc[0]
+        out.append((article["measure"], article, source))
+    return out
+
+
+# --- Figure 2: flows and proceeds against GDP -------------------------------------------
+
+
+def _numerator_claim(tables: Tables, ratio_id: str) -> str:
+    return _terms(ratio_row(tables, ratio_id)["numerator"])[0]
+
+
+def imf_vintage_year(tables: Tables) -> tuple[str, int]:
+    """The IMF vintage and year of France's GDP in the headline ratio."""
+    _, _, source, vintage, year = _key_parts(ratio_row(tables, FRANCE_RATIO)["denominator"])
+    if source != reference.IMF_WEO:
+        raise InputError(f"{FRANCE_RATIO} is not over an IMF value",
+                         file=tables.files["ratios"], field="denominator")
+    return vintage, int(year)
+
+
+def latest_world_bank_year(tables: Tables, areas: Sequence[str], up_to: int) -> int:
+    """The newest World Bank GDP year, no later than ``up_to``, that every area has."""
+    rows = tables.reference[(tables.reference["indicator"] == reference.GDP)
+                            & (tables.reference["source"] == reference.WORLD_BANK)
+                            & (tables.reference["year"] <= up_to)]
+    years = [y for y, g in rows.groupby("year") if set(areas) <= set(g["area_code"])]
+    if not years:
+        raise InputError(f"no World Bank GDP year up to {up_to} covers {', '.join(areas)}",
+                         file=tables.files["reference"], field="year")
+    return int(max(years))
+
+
+def flows_vs_gdp_table(tables: Tables) -> pd.DataFrame:
+    """The article's yearly flows and proceeds (as written) and GDP from both publishers."""
+    rows = []
+    for series, ratio_id in (("flows", FRANCE_RATIO), ("proceeds", PROCEEDS_RATIO)):
+        claim = claim_row(tables, _numerator_claim(tables, ratio_id))
+        low, high = written_ends(claim["bound"], claim["low"], claim["high"], claim["point"])
+        rows.append({"series": series, "key": claim["claim_id"], "source": "article",
+                     "vintage": "", "year": 0, "bound": claim["bound"],
+                     "hedge": _text(claim["hedge"]), "low": low, "high": high})
+    vintage, imf_year = imf_vintage_year(tables)
+    wb_year = latest_world_bank_year(tables, FLOWS_AREAS, imf_year)
+    for area in FLOWS_AREAS:
+        for source, wanted_vintage, year in ((reference.IMF_WEO, vintage, imf_year),
+                                             (reference.WORLD_BANK, None, wb_year)):
+            value = reference.gdp(area, source=source, vintage=wanted_vintage, year=year,
+                                  reference=tables.reference)
+            rows.append({"series": "gdp", "key": area, "source": source,
+                         "vintage": value.vintage, "year": year, "bound": "exact", "hedge": "",
+                         "low": value.value, "high": value.value})
+    return pd.DataFrame(rows)
+
+
+def flows_vs_gdp(tables: Tables, *, language: str) -> Chart:
+    data = flows_vs_gdp_table(tables)
+    france, world = ratio_row(tables, FRANCE_RATIO), ratio_row(tables, WORLD_RATIO)
+    france_text = percent_range(france["low"], france["high"], language)
+    world_text = percent_range(world["low"], world["high"], language)
+    title = message("fig2_title", language, france=france_text, world=world_text)
+    claims = data[data["series"] != "gdp"].reset_index(drop=True)
+    gdp = data[data["series"] == "gdp"]
+    imf = gdp[gdp["source"] == reference.IMF_WEO].set_index("key")
+    wb = gdp[gdp["source"] == reference.WORLD_BANK].set_index("key")
+    areas = list(imf["low"].sort_values(ascending=False, kind="mergesort").index)
+    vintage, imf_year = imf["vintage"].iloc[0], int(imf["year"].iloc[0])
+    wb_year = int(wb["year"].iloc[0])
+    source_ids = (article_source_id(tables), reference_source_id(tables, "imf_weo", vintage),
+                  reference_source_id(tables, "world_bank", ""))
+    fig, ax = style.new_figure((7.2, 4.8), title=title,
+                               subtitle=message("fig2_subtitle", language),
+                               footer=footer(tables, source_ids, language), language=language)
+    flows = claims.iloc[0]
+    band = message("fig2_band", language, range=money_range(flows["low"], flows["high"],
+                                                            language))
+    ax.axvspan(flows["low"], flows["high"], color=style.PALETTE["highlight"], alpha=0.35,
+               lw=0, zorder=0, label=band)
+    labels = []
+    for y, row in claims.iterrows():
+        offset = draw_written(ax, y, row["bound"], row["low"], row["high"],
+                              style.PALETTE["flows"])
+        _label(ax, _written_right_end(row["bound"], row["low"], row["high"]), y,
+               _phrase_of(row, "USD", language), style.PALETTE["flows"], offset)
+        labels.append(message(f"measure_{claim_row(tables, row['key'])['measure']}", language))
+    for y, area in enumerate(areas, start=len(claims)):
+        ax.plot([imf.loc[area, "low"]], [y - 0.12], "o", ms=4.5, color=style.PALETTE["imf"])
+        ax.plot([wb.loc[area, "low"]], [y + 0.12], "D", ms=3.8,
+                color=style.PALETTE["world_bank"])
+        _label(ax, max(imf.loc[area, "low"], wb.loc[area, "low"]), y,
+               money_text(imf.loc[area, "low"], language, "short"), style.MUTED_TEXT_COLOR, 6.0)
+        labels.append(message("gdp_of", language, area=message(f"area_{area}", language)))
+    ax.set_yticks(range(len(labels)), [_wrap(label, 30) for label in labels])
+    ax.set_ylim(len(labels) - 0.5, -0.6)
+    ax.axhline(len(claims) - 0.5, color="#CCCCCC", lw=0.6)
+    values = pd.concat([data["low"], data["high"]]).dropna()
+    ax.set_xlim(values.min() / 3, values.max() * 4)
+    style.format_axis(ax, "x", "money", language, log=True)
+    style.finish_axes(ax, style.axis_label(message("us_dollars", language), language, log=True),
+                      None, legend=False, grid_axis="x")
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=4.5, color=style.PALETTE["imf"],
+               label=message("legend_imf", language, vintage=vintage_label(vintage, language),
+                             year=imf_year)),
+        Line2D([], [], ls="", marker="D", ms=3.8, color=style.PALETTE["world_bank"],
+               label=message("legend_world_bank", language, year=wb_year)),
+        Patch(color=style.PALETTE["highlight"], alpha=0.35, label=band),
+    ]
+    ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9,
+              edgecolor="none")
+    gap = (imf["low"] / wb["low"]).apply(lambda r: max(r, 1 / r))
+    apart = gap.idxmax()
+    texts = {
+        "flows": money_range(flows["low"], flows["high"], language),
+        "proceeds": money_text(claims.iloc[1]["high"], language),
+        "france": france_text, "world": world_text,
+    }  # fmt: skip
+    caption = message(
+        "fig2_caption", language, **texts, vintage=vintage_label(vintage, language),
+        imf_year=imf_year, wb_year=wb_year, most_apart=message(f"area_{apart}", language),
+        apart=percent_text(gap[apart] - 1, language),
+        spread=format_number(values.max() / values.min(), language, 0))
+    items = [message("alt_gdp_item", language, area=message(f"area_{a}", language),
+                     imf=money_text(imf.loc[a, "low"], language),
+                     wb=money_text(wb.loc[a, "low"], language)) for a in areas]
+    alt = message("fig2_alt", language, **texts,
+                  items=message("item_separator", language).join(items))
+    return Chart("fig2_flows_vs_gdp", fig, data, title, caption, alt, source_ids)
+
+
+# --- Figure 3: Monte Carlo distributions of the headline shares -------------------------
+
+
+def _single(tables: Tables, column: str) -> object:
+    values = tables.ratios[column].unique()
+    if len(values) != 1:
+        raise InputError(f"ratios were made with more than one {column} "
+                         f"({', '.join(map(str, values))})", file=tables.files["ratios"],
+                         field=column)
+    return values[0]
+
+
+def _year_of(tables: Tables, prefix: str, default: int) -> int:
+    """The year in the first reference key starting with ``prefix`` (population:...)."""
+    for expression in (*tables.ratios["numerator"], *tables.ratios["denominator"]):
+        for term in _terms(expression):
+            if term.startswith(prefix):
+                return int(_key_parts(term)[4])
+    return default
+
+
+def ratio_settings(tables: Tables, hedges: HedgeConstants) -> ratios.Settings:
+    """The settings that made ratios.csv, read from its columns and reference keys."""
+    source = str(_single(tables, "gdp_source"))
+    vintage = str(_single(tables, "weo_vintage")) or imf_vintage_year(tables)[0]
+    return ratios.Settings(
+        hedges=hedges, distribution=str(_single(tables, "distribution")),
+        draws=int(_single(tables, "draws")), seed=int(_single(tables, "seed")),
+        gdp_source=source, weo_vintage=vintage, gdp_year=int(_single(tables, "gdp_year")),
+        population_year=_year_of(tables, f"{reference.POPULATION}:",
+                                 ratios.Settings.population_year),
+    )
+
+
+def headline_shares(tables: Tables) -> tuple[str, ...]:
+    """The headline ratios (ranges.HEADLINE_RATIOS) that are fractions, in that order."""
+    units = tables.ratios.set_index("ratio_id")["unit"]
+    return tuple(r for r in ranges.HEADLINE_RATIOS if r in units.index
+                 and units[r] == "fraction")
+
+
+def _check_recomputed(tables: Tables, ratio_id: str, recomputed: dict[str, float]) -> None:
+    index = int(tables.ratios.index[tables.ratios["ratio_id"] == ratio_id][0])
+    recorded = tables.ratios.loc[index]
+    for column, value in recomputed.items():
+        if not math.isclose(value, float(recorded[column]), rel_tol=1e-9, abs_tol=1e-15):
+            raise InputError(
+                f"{ratio_id}: redrawn {column} is {value!r}, ratios.csv has "
+                f"{float(recorded[column])!r}; ratios.csv was made with other settings than "
+                "these (check the hedge constants against notebook 02's)",
+                file=tables.files["ratios"], row=index + 2, field=column)
+
+
+def redraw_ratios(tables: Tables, hedges: HedgeConstants, ratio_ids: Sequence[str],
+                  draws: int | None = None) -> dict[str, np.ndarray]:
+    """Monte Carlo samples of each ratio, redrawn with the settings recorded in ratios.csv.
+
+    With the recorded number of draws, the exact interval and the percentiles must equal
+    ratios.csv's, or this raises. ``draws`` (fewer, for quick checks) skips the percentile
+    check but not the interval check.
+    """
+    settings = ratio_settings(tables, hedges)
+    specs = tuple(s for s in ratios.RATIOS if s.ratio_id in ratio_ids)
+    missing = sorted(set(ratio_ids) - {s.ratio_id for s in specs})
+    if missing:
+        raise InputError(f"ratio {missing[0]!r} is not one the package defines",
+                         file=tables.files["ratios"], field="ratio_id")
+    terms = ratios.resolve_terms(specs, tables.figures, settings, tables.reference)
+    bank = DrawBank(settings.seed, draws or settings.draws, settings.distribution)
+    samples = {}
+    for spec in specs:
+        exact = ratios.ratio_interval(spec, terms)
+        values = ratios.ratio_samples(spec, terms, bank.draws_for)
+        recomputed = {"low": exact.low, "high": exact.high}
+        if draws is None or draws == settings.draws:
+            summary = summarise(values)
+            recomputed.update({k: summary[k] for k in ("mc_p05", "mc_p50", "mc_p95")})
+        _check_recomputed(tables, spec.ratio_id, recomputed)
+        samples[spec.ratio_id] = values
+    return {ratio_id: samples[ratio_id] for ratio_id in ratio_ids}
+
+
+def _row(ratio_id: str, element: str, start: float, end: float, share: float) -> dict:
+    return {"ratio_id": ratio_id, "element": element, "x_start": float(start),
+            "x_end": float(end), "share": float(share)}
+
+
+def ratio_distributions_table(tables: Tables, samples: dict[str, np.ndarray],
+                              bins: int = HISTOGRAM_BINS) -> pd.DataFrame:
+    """Histogram bins (share of all draws) and the marks drawn on each panel."""
+    rows = []
+    for ratio_id, values in samples.items():
+        recorded = ratio_row(tables, ratio_id)
+        low, high = float(recorded["low"]), float(recorded["high"])
+        p05, p50, p95 = np.percentile(values, [5, 50, 95])
+        if low == high:
+            rows.append(_row(ratio_id, "point", low, high, 1.0))
+            continue
+        span = (min(low, float(np.percentile(values, 0.1))),
+                max(high, float(np.percentile(values, 99.9))))
+        counts, edges = np.histogram(values, bins=bins, range=span)
+        rows += [_row(ratio_id, "bin", a, b, c / values.size)
+                 for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)]
+        rows += [_row(ratio_id, "exact", low, high, math.nan),
+                 _row(ratio_id, "p05", p05, p05, math.nan),
+                 _row(ratio_id, "p50", p50, p50, math.nan),
+                 _row(ratio_id, "p95", p95, p95, math.nan)]
+    return pd.DataFrame(rows, columns=["ratio_id", "element", "x_start", "x_end", "share"])
+
+
+def _draw_distribution(ax, rows: pd.DataFrame, language: str) -> None:
+    marks = rows.set_index("element")
+    if "point" in marks.index:
+        value = marks.loc["point", "x_start"]
+        ax.axvline(value, color=style.PALETTE["flows"], lw=2)
+        ax.text(0.03, 0.9, message("fig3_exact_only", language,
+                                   value=percent_text(value, language)),
+                transform=ax.transAxes, va="top", fontsize=TEXT_PT, color=style.TEXT_COLOR)
+        ax.set_xlim(value * 0.8, value * 1.2)
+        ax.set_yticks([])
+        ax.xaxis.set_major_formatter(style.percent_formatter(
+            language, digits=percent_digits(value * 0.05)))
+        return
+    bins = rows[rows["element"] == "bin"]
+    top = bins["share"].max()
+    ax.stairs(bins["share"].to_numpy(), [*bins["x_start"], bins["x_end"].iloc[-1]], fill=True,
+              color=style.PALETTE["flows"], alpha=0.8, zorder=2)
+    ax.axvline(marks.loc["p50", "x_start"], color=style.TEXT_COLOR, lw=1.2, zorder=3)
+    for mark in ("p05", "p95"):
+        ax.axvline(marks.loc[mark, "x_start"], color=style.TEXT_COLOR, lw=0.8, ls="--", zorder=3)
+    exact_low, exact_high = marks.loc["exact", ["x_start", "x_end"]]
+    ax.annotate("", xy=(exact_low, top * 1.2), xytext=(exact_high, top * 1.2),
+                arrowprops={"arrowstyle": "|-|,widthA=0.2,widthB=0.2", "color": style.TEXT_COLOR,
+                            "lw": 0.8, "shrinkA": 0, "shrinkB": 0})
+    ax.text((exact_low + exact_high) / 2, top * 1.24, message("exact_bracket", language),
+            ha="center", va="bottom", fontsize=TEXT_PT - 1, color=style.MUTED_TEXT_COLOR,
+            zorder=4, bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
+    start, end = bins["x_start"].iloc[0], bins["x_end"].iloc[-1]
+    pad = (end - start) * 0.06
+    ax.set_xlim(start - pad, end + pad)
+    ax.set_ylim(0, top * 1.5)
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(style.percent_formatter(
+        language, digits=percent_digits((end - start) / 5)))
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(3))
+    ax.yaxis.set_major_formatter(style.percent_formatter(language, digits=1))
+
+
+def ratio_distributions(tables: Tables, *, hedges: HedgeConstants, language: str,
+                        draws: int | None = None) -> Chart:
+    ratio_ids = headline_shares(tables)
+    samples = redraw_ratios(tables, hedges, ratio_ids, draws)
+    data = ratio_distributions_table(tables, samples)
+    settings = ratio_settings(tables, hedges)
+    france = ratio_row(tables, FRANCE_RATIO)
+    title = message("fig3_title", language,
+                    range=percent_range(france["mc_p05"], france["mc_p95"], language))
+    distribution = message(f"distribution_{settings.distribution}", language)
+    n_draws = format_number(draws or settings.draws, language)
+    subtitle = message("fig3_subtitle", language, draws=n_draws, distribution=distribution)
+    source_ids = _ratio_source_ids(tables, ratio_ids)
+    nrows = math.ceil(len(ratio_ids) / 2)
+    fig, axes = style.new_figure_grid(nrows, 2, (7.2, 1.55 * nrows + 1.9), title=title,
+                                      subtitle=subtitle,
+                                      footer=footer(tables, source_ids, language),
+                                      language=language)
+    for index, (ax, ratio_id) in enumerate(zip(axes.flat, ratio_ids, strict=False)):
+        _draw_distribution(ax, data[data["ratio_id"] == ratio_id], language)
+        ax.set_title(_wrap(message(f"ratio_{ratio_id}", language), 52), fontsize=7,
+                     loc="left")
+        ylabel = message("share_of_draws", language) if index % 2 == 0 else None
+        style.finish_axes(ax, message("fig3_xlabel", language), ylabel, legend=False,
+                          grid_axis="x")
+        ax.tick_params(labelsize=6.5)
+        ax.xaxis.label.set_size(7)
+        ax.yaxis.label.set_size(7)
+    for ax in list(axes.flat)[len(ratio_ids):]:
+        ax.set_visible(False)
+    items = [_ratio_alt_item(tables, r, language) for r in ratio_ids]
+    alt = message("fig3_alt", language, n=len(ratio_ids),
+                  items=message("item_separator", language).join(items))
+    caption = message("fig3_caption", language, draws=n_draws, distribution=distribution,
+                      seed=settings.seed)
+    return Chart("fig3_ratio_distributions", fig, data, title, caption, alt, source_ids)
+
+
+def _ratio_alt_item(tables: Tables, ratio_id: str, language: str) -> str:
+    row = ratio_row(tables, ratio_id)
+    return message("alt_ratio_item", language, label=message(f"ratio_{ratio_id}", language),
+                   exact=percent_range(row["low"], row["high"], language),
+                   median=percent_text(row["mc_p50"], language),
+                   middle=percent_range(row["mc_p05"], row["mc_p95"], language))
+
+
+def _ratio_source_ids(tables: Tables, ratio_ids: Sequence[str]) -> tuple[str, ...]:
+    """The article plus every reference series the ratios divide by."""
+    ids = [article_source_id(tables)]
+    for ratio_id in ratio_ids:
+        row = ratio_row(tables, ratio_id)
+        for term in (*_terms(row["numerator"]), *_terms(row["denominator"])):
+            if ":" in term:
+                _, _, source, vintage, _ = _key_parts(term)
+                ids.append(reference_source_id(tables, source, vintage))
+    return tuple(dict.fromkeys(ids))
+
+
+# --- Figure 4: enforcement against the scale of the flows -------------------------------
+
+
+def _claim_interval(tables: Tables, claim_id: str) -> Interval:
+    check = check_row(tables, claim_id)
+    return Interval(float(check["article_low"]), float(check["article_high"]))
+
+
+def enforcement_table(tables: Tables) -> pd.DataFrame:
+    """Flows, seizures and arrests on one money scale, and the unit-chart squares."""
+    share = ratio_row(tables, SEIZED_SHARE_RATIO)
+    per_arrest = ratio_row(tables, SEIZED_PER_ARREST_RATIO)
+    seized_id, flows_id = share["numerator"], share["denominator"]
+    arrests_id = per_arrest["denominator"]
+    flows = _claim_interval(tables, flows_id)
+    flows_per_arrest = flows / _claim_interval(tables, arrests_id)
+    seized = _claim_interval(tables, seized_id)
+    cells = WAFFLE_SIDE * WAFFLE_SIDE
+    rows = [
+        ("flows", flows_id, flows.low, flows.high),
+        ("flows_per_arrest", f"{flows_id} / {arrests_id}", flows_per_arrest.low,
+         flows_per_arrest.high),
+        ("seized", seized_id, seized.low, seized.high),
+        ("seized_per_arrest", SEIZED_PER_ARREST_RATIO, per_arrest["low"], per_arrest["high"]),
+        ("seized_per_million", SEIZED_SHARE_RATIO, share["low"] * PER_FLOWS_UNIT,
+         share["high"] * PER_FLOWS_UNIT),
+        ("seized_squares", SEIZED_SHARE_RATIO, share["low"] * cells, share["high"] * cells),
+    ]
+    return pd.DataFrame(rows, columns=["element", "from", "low", "high"])
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    value = hex_colour.lstrip("#")
+    return np.array([int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)])
+
+
+_ENFORCEMENT_ROWS = (("flows", "fig4_row_flows", "flows"),
+                     ("flows_per_arrest", "fig4_row_flows_per_arrest", "flows"),
+                     ("seized", "fig4_row_seized", "enforcement"),
+                     ("seized_per_arrest", "fig4_row_seized_per_arrest", "enforcement"))
+
+
+def _draw_enforcement_amounts(ax, data: pd.DataFrame, language: str) -> None:
+    for y, (element, _, colour_key) in enumerate(_ENFORCEMENT_ROWS):
+        low, high = data.loc[element, ["low", "high"]]
+        bound = "exact" if low == high else "range"
+        offset = draw_written(ax, y, bound, low, high, style.PALETTE[colour_key])
+        _label(ax, high, y, money_range(low, high, language), style.PALETTE[colour_key], offset)
+    ax.set_yticks(range(len(_ENFORCEMENT_ROWS)),
+                  [_wrap(message(key, language), 24) for _, key, _ in _ENFORCEMENT_ROWS])
+    ax.set_ylim(len(_ENFORCEMENT_ROWS) - 0.5, -0.5)
+    amounts = data.loc[[row[0] for row in _ENFORCEMENT_ROWS], ["low", "high"]]
+    ax.set_xlim(amounts.min().min() / 4, amounts.max().max() * 40)
+    style.format_axis(ax, "x", "money", language, log=True)
+    # A tick every thousandfold, so each one takes a scale word and none overlap.
+    low, high = ax.get_xlim()
+    ax.set_xticks([10.0 ** k for k in range(3 * math.ceil(math.log10(low) / 3),
+                                            math.floor(math.log10(high)) + 1, 3)])
+    style.finish_axes(ax, style.axis_label(message("us_dollars", language), language, log=True),
+                      None, legend=False, grid_axis="x")
+
+
+def _draw_waffle(ax, data: pd.DataFrame, squares: str, label: str, language: str) -> None:
+    """WAFFLE_SIDE x WAFFLE_SIDE squares, filled row by row: the seized squares solid for
+    the certain part and pale for the part the hedges leave open, the rest grey."""
+    low, high = data.loc["seized_squares", ["low", "high"]]
+    ax.add_patch(Rectangle((0, 0), WAFFLE_SIDE, WAFFLE_SIDE, fc="#DBDBDB", ec="none"))
+    for line in range(10, WAFFLE_SIDE, 10):
+        ax.axhline(line, color="white", lw=0.7)
+        ax.axvline(line, color="white", lw=0.7)
+    solid = style.PALETTE["enforcement"]
+    for index in range(math.ceil(high)):
+        row, column = divmod(index, WAFFLE_SIDE)
+        for width, alpha in ((min(max(high - index, 0), 1), 0.4),
+                             (min(max(low - index, 0), 1), 1.0)):
+            if width > 0:
+                ax.add_patch(Rectangle((column, row), width, 1, fc=solid, alpha=alpha,
+                                       ec="none"))
+    ax.annotate(message("fig4_waffle_seized", language, squares=squares), xy=(high / 2, 0.6),
+                xytext=(14, 24), textcoords="data", fontsize=TEXT_PT + 0.5,
+                color=style.TEXT_COLOR, va="center",
+                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none"},
+                arrowprops={"arrowstyle": "-|>", "color": solid, "lw": 1.0, "mutation_scale": 7,
+                            "shrinkA": 2, "shrinkB": 3})
+    ax.set_xlim(0, WAFFLE_SIDE)
+    ax.set_ylim(WAFFLE_SIDE, 0)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel(_wrap(label, 50), fontsize=7)
+
+
+def enforcement_vs_scale(tables: Tables, *, language: str) -> Chart:
+    data = enforcement_table(tables)
+    rows = data.set_index("element")
+    unit = money_text(PER_FLOWS_UNIT, language)
+    cells = WAFFLE_SIDE * WAFFLE_SIDE
+    cell_value = money_text(PER_FLOWS_UNIT / cells, language)
+    seized = money_range(*rows.loc["seized_per_million", ["low", "high"]], language)
+    squares = message("fig4_squares", language,
+                      low=format_number(rows.loc["seized_squares", "low"], language, 1),
+                      high=format_number(rows.loc["seized_squares", "high"], language, 1))
+    arrests = claim_row(tables, ratio_row(tables, SEIZED_PER_ARREST_RATIO)["denominator"])
+    arrests_text = figure_phrase(arrests["bound"], arrests["point"], arrests["point"],
+                                 arrests["hedge"], arrests["unit"], arrests["noun"], language)
+    per_arrest = money_range(*rows.loc["flows_per_arrest", ["low", "high"]], language)
+    title = message("fig4_title", language, unit=unit, seized=seized)
+    subtitle = message("fig4_subtitle", language, unit=unit, cell=cell_value, squares=squares,
+                       arrests=arrests_text, per_arrest=per_arrest)
+    seized_check = check_row(tables, rows.loc["seized", "from"])
+    source_ids = (article_source_id(tables), seized_check["source_id"])
+    fig, axes = style.new_figure_grid(1, 2, (7.2, 4.4), title=title, subtitle=subtitle,
+                                      footer=footer(tables, source_ids, language),
+                                      language=language)
+    _draw_enforcement_amounts(axes[0, 0], rows, language)
+    waffle_label = message("fig4_waffle_label", language, unit=unit,
+                           cells=format_number(cells, language), cell=cell_value,
+                           block=money_text(PER_FLOWS_UNIT / 100, language))
+    _draw_waffle(axes[0, 1], rows, squares, waffle_label, language)
+    share = ratio_row(tables, SEIZED_SHARE_RATIO)
+    gap = number_range(1 / share["high"], 1 / share["low"], language)
+    caption = message("fig4_caption", language, gap=gap, unit=unit,
+                      cells=format_number(cells, language), cell=cell_value, squares=squares,
+                      verdict=message(f"verdict_{seized_check['verdict']}", language))
+    alt = message(
+        "fig4_alt", language, flows=money_range(*rows.loc["flows", ["low", "high"]], language),
+        per_arrest=per_arrest,
+        seized_total=money_range(*rows.loc["seized", ["low", "high"]], language),
+        seized_per_arrest=money_range(*rows.loc["seized_per_arrest", ["low", "high"]],
+                                      language),
+        cells=format_number(cells, language), unit=unit, squares=squares, seized=seized)
+    return Chart("fig4_enforcement_vs_scale", fig, data, title, caption, alt, source_ids)
+
+
+# --- Figure 5: victims per 1,000 inhabitants --------------------------------------------
+
+
+def victims_table(tables: Tables) -> pd.DataFrame:
+    """The article's and the UN's victim figures as written and as analysis intervals, in
+    people and per 1,000 inhabitants."""
+    rows = []
+    for ratio_id in VICTIM_RATIOS:
+        ratio = ratio_row(tables, ratio_id)
+        claim = claim_row(tables, ratio["numerator"])
+        if claim["attributed_to"] != VICTIMS_ATTRIBUTED_TO:
+            raise InputError(f"{claim['claim_id']} is attributed to {claim['attributed_to']!r},"
+                             f" not the {VICTIMS_ATTRIBUTED_TO}", file=tables.files["figures"],
+                             field="attributed_to")
+        _, area, _, _, year = _key_parts(ratio["denominator"])
+        population = reference.population(area, year=int(year), reference=tables.reference)
+        check = check_row(tables, claim["claim_id"])
+        written = source_figure(tables, check)
+        sides = (
+            ("article", claim["bound"], _text(claim["hedge"]),
+             written_ends(claim["bound"], claim["low"], claim["high"], claim["point"]),
+             (check["article_low"], check["article_high"])),
+            ("source", written.bound, written.hedge or "",
+             written_ends(written.bound, _nan(written.low), _nan(written.high),
+                          _nan(written.point)),
+             (check["source_low"], check["source_high"])),
+        )
+        per = 1000 / population.value
+        for side, bound, hedge, (low, high), (a_low, a_high) in sides:
+            rows.append({
+                "area_code": area, "claim_id": claim["claim_id"], "side": side,
+                "bound": bound, "hedge": hedge, "population": population.value,
+                "population_year": population.year, "written_low": low, "written_high": high,
+                "written_low_per_1000": low * per, "written_high_per_1000": high * per,
+                "analysis_low_per_1000": a_low * per, "analysis_high_per_1000": a_high * per,
+            })
+    return pd.DataFrame(rows)
+
+
+def _victim_phrase(row: pd.Series, language: str, *, per_1000: bool) -> str:
+    suffix = "_per_1000" if per_1000 else ""
+    return figure_phrase(row["bound"], row[f"written_low{suffix}"],
+                         row[f"written_high{suffix}"], row["hedge"],
+                         "per1000" if per_1000 else "count", None, language)
+
+
+def victims_per_1000(tables: Tables, *, language: str) -> Chart:
+    data = victims_table(tables)
+    areas = list(dict.fromkeys(data["area_code"]))
+    by_side = {(r["area_code"], r["side"]): r for _, r in data.iterrows()}
+    area_name = {a: message(f"area_{a}", language) for a in areas}
+    items = [message("fig5_area_value", language, area=area_name[a],
+                     value=_victim_phrase(by_side[a, "source"], language, per_1000=True))
+             for a in areas]
+    title = message("fig5_title", language, items=join_words(items, language))
+    shifts = []
+    for area in areas:
+        article, source = by_side[area, "article"], by_side[area, "source"]
+        quoted = {side: message("quoted", language,
+                                text=_victim_phrase(row, language, per_1000=False))
+                  for side, row in (("article", article), ("source", source))}
+        same = (article["bound"], article["hedge"]) == (source["bound"], source["hedge"])
+        key = "fig5_same" if same else "fig5_shift"
+        shifts.append(message(key, language, area=area_name[area], **(
+            {"source": quoted["source"]} if same else quoted)))
+    subtitle = message("fig5_subtitle", language,
+                       shifts=message("item_separator", language).join(shifts))
+    source_ids = tuple(dict.fromkeys([
+        article_source_id(tables), *(check_row(tables, c)["source_id"]
+                                     for c in data["claim_id"]),
+        reference_source_id(tables, reference.WORLD_BANK, "")]))
+    fig, ax = style.new_figure((7.2, 3.9), title=title, subtitle=subtitle,
+                               footer=footer(tables, source_ids, language), language=language)
+    labels = []
+    for y, row in data.iterrows():
+        colour = style.PALETTE[row["side"]]
+        ax.plot([row["analysis_low_per_1000"], row["analysis_high_per_1000"]], [y, y],
+                color=colour, alpha=0.22, lw=9, solid_capstyle="butt", zorder=1)
+        offset = draw_written(ax, y, row["bound"], row["written_low_per_1000"],
+                              row["written_high_per_1000"], colour)
+        _label(ax, _written_right_end(row["bound"], row["written_low_per_1000"],
+                                      row["written_high_per_1000"]), y,
+               _victim_phrase(row, language, per_1000=True), colour, offset)
+        who = message("article" if row["side"] == "article" else "un", language)
+        labels.append(message("fig5_row", language, area=area_name[row["area_code"]], who=who))
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -0.6)
+    for boundary in range(2, len(labels), 2):
+        ax.axhline(boundary - 0.5, color="#CCCCCC", lw=0.6)
+    high = data[["analysis_high_per_1000", "written_low_per_1000",
+                 "written_high_per_1000"]].max().max()
+    ax.set_xlim(0, high * 1.3)
+    style.format_axis(ax, "x", "number", language)
+    xlabel = message("fig5_xlabel", language, what=message("trafficking_victims", language),
+                     per=message("per_1000_inhabitants", language))
+    style.finish_axes(ax, xlabel, None, legend=False, grid_axis="x")
+    handles = [*_hedge_legend(language),
+               Patch(color=style.PALETTE["neutral"], alpha=0.3,
+                     label=message("legend_analysis", language))]
+    ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9,
+              edgecolor="none")
+    year = int(data["population_year"].iloc[0])
+    caption = message("fig5_caption", language, year=year)
+    alt_items = [message(
+        "alt_victims_item", language, area=area_name[a],
+        article=message("per_1000_value", language,
+                        value=_victim_phrase(by_side[a, "article"], language, per_1000=True)),
+        population=format_count(by_side[a, "article"]["population"], "noun_people", language),
+        source=message("per_1000_value", language,
+                       value=_victim_phrase(by_side[a, "source"], language, per_1000=True)))
+        for a in areas]
+    alt = message("fig5_alt", language,
+                  items=message("item_separator", language).join(alt_items))
+    return Chart("fig5_victims_per_1000", fig, data, title, caption, alt, source_ids)
+
+
+# --- Figure 6: sensitivity tornado ---------------------------------------------------------
+
+
+def tornado_table(tables: Tables, ratio_id: str = FRANCE_RATIO) -> pd.DataFrame:
+    """One row per factor (largest swing first) and a baseline row with the exact interval."""
+    rows = tables.ranges[tables.ranges["ratio_id"] == ratio_id]
+    if rows.empty:
+        raise InputError(f"no sensitivity rows for {ratio_id!r}", file=tables.files["ranges"],
+                         field="ratio_id")
+    factors = rows[["factor", "min_p50", "max_p50", "setting_at_min", "setting_at_max",
+                    "min_low", "max_high", "swing"]].reset_index(drop=True)
+    ratio = ratio_row(tables, ratio_id)
+    baseline = pd.DataFrame([{
+        "factor": "baseline", "min_p50": ratio["mc_p50"], "max_p50": ratio["mc_p50"],
+        "setting_at_min": "", "setting_at_max": "", "min_low": ratio["low"],
+        "max_high": ratio["high"], "swing": 0.0}])
+    return pd.concat([baseline, factors], ignore_index=True).assign(ratio_id=ratio_id)
+
+
+_HEDGE_SETTING = re.compile(r"^([a-z_]+)=([0-9.]+)$")
+_GDP_SETTING = re.compile(r"^(imf_weo) (\d{4}-\d{2}) (\d{4})$|^(world_bank) (\d{4})$")
+
+
+def setting_label(factor: str, setting: str, language: str, *, file: str = "") -> str:
+    """A tornado bar end's setting for a reader: 'IMF Oct 2024, 2023', 'lognormal', '0.05'."""
+    if factor == "distribution":
+        return message(f"distribution_{setting}", language).split(" (")[0]
+    gdp = _GDP_SETTING.match(setting)
+    if factor == "gdp_source_vintage_year" and gdp:
+        if gdp[1]:
+            return message("setting_imf_weo", language, vintage=vintage_label(gdp[2], language),
+                           year=gdp[3])
+        return message("setting_world_bank", language, year=gdp[5])
+    hedge = _HEDGE_SETTING.match(setting)
+    if hedge and hedge[1] == factor:
+        return format_number(float(hedge[2]), language, 2)
+    raise InputError(f"cannot read setting {setting!r} of factor {factor!r}", file=file or None,
+                     field="setting_at_min")
+
+
+def sensitivity_tornado(tables: Tables, *, language: str) -> Chart:
+    data = tornado_table(tables)
+    baseline = data.iloc[0]
+    factors = data.iloc[1:].reset_index(drop=True)
+    span = percent_range(factors["min_p50"].min(), factors["max_p50"].max(), language)
+    title = message("fig6_title", language, range=span)
+    base_text = percent_text(baseline["min_p50"], language)
+    subtitle = message("fig6_subtitle", language, baseline=base_text)
+    ratio = ratio_row(tables, FRANCE_RATIO)
+    source_ids = _ratio_source_ids(tables, [FRANCE_RATIO])
+    fig, ax = style.new_figure((7.2, 3.9), title=title, subtitle=subtitle,
+                               footer=footer(tables, source_ids, language), language=language)
+    labels = []
+    for y, row in factors.iterrows():
+        ax.plot([row["min_low"], row["max_high"]], [y, y], color=style.PALETTE["neutral"],
+                alpha=0.25, lw=11, solid_capstyle="butt", zorder=1)
+        labels.append(_wrap(message(f"factor_{row['factor']}", language), 26))
+        if row["swing"] == 0:
+            ax.plot([row["min_p50"]], [y], "o", ms=3.5, color=style.PALETTE["flows"], zorder=3)
+            _label(ax, row["min_p50"], y, message("no_effect", language),
+                   style.MUTED_TEXT_COLOR, 5)
+            continue
+        ax.plot([row["min_p50"], row["max_p50"]], [y, y], color=style.PALETTE["flows"], lw=11,
+                solid_capstyle="butt", zorder=2)
+        for end, side in (("min", "left"), ("max", "right")):
+            _label(ax, row[f"{end}_p50"], y,
+                   setting_label(row["factor"], row[f"setting_at_{end}"], language,
+                                 file=tables.files["ranges"]),
+                   style.TEXT_COLOR, 4, side)
+    ax.axvline(baseline["min_p50"], color=style.TEXT_COLOR, lw=0.9, ls="--", zorder=4)
+    ax.text(baseline["min_p50"], -0.78, message("baseline_value", language, value=base_text),
+            ha="center", va="center", fontsize=TEXT_PT, color=style.TEXT_COLOR, zorder=5,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -1.0)
+    low, high = factors["min_low"].min(), factors["max_high"].max()
+    ax.set_xlim(low - (high - low) * 0.05, high + (high - low) * 0.05)
+    style.format_axis(ax, "x", "percent", language)
+    ax.xaxis.set_major_formatter(style.percent_formatter(language, digits=0))
+    style.finish_axes(ax, message("fig6_xlabel", language), None, legend=False,
+                      grid_axis="x")
+    exact = percent_range(ratio["low"], ratio["high"], language)
+    moving = factors[factors["swing"] > 0]
+    top = moving.iloc[0] if len(moving) else factors.iloc[0]
+    flows = claim_row(tables, _numerator_claim(tables, FRANCE_RATIO))
+    caption = message("fig6_caption", language,
+                      top=message("quoted", language,
+                                  text=message(f"factor_{top['factor']}", language)),
+                      exact=exact,
+                      flows=money_range(flows["low"], flows["high"], language))
+    items = [message("alt_factor_none", language, factor=message(f"factor_{r.factor}", language))
+             if r.swing == 0 else
+             message("alt_factor_item", language, factor=message(f"factor_{r.factor}", language),
+                     low=percent_text(r.min_p50, language), high=percent_text(r.max_p50, language))
+             for r in factors.itertuples()]
+    alt = message("fig6_alt", language, exact=exact, baseline=base_text, range=span,
+                  items=message("item_separator", language).join(items))
+    return Chart("fig6_sensitivity_tornado", fig, data, title, caption, alt, source_ids)
+
+
+# --- Figure 7: the fact-check scoreboard ---------------------------------------------------
+
+
+def scoreboard_table(tables: Tables, language: str) -> pd.DataFrame:
+    """Every claim: what it measures, the article's and the source's figure, the verdict."""
+    rows = []
+    for claim in tables.figures.itertuples():
+        check = check_row(tables, claim.claim_id)
+        written = source_figure(tables, check)
+        a_low, a_high = written_ends(claim.bound, claim.low, claim.high, claim.point)
+        s_low, s_high = written_ends(written.bound, _nan(written.low), _nan(written.high),
+                                     _nan(written.point))
+        rows.append({
+            "claim_id": claim.claim_id, "measure": claim.measure,
+            "article_figure": figure_phrase(claim.bound, a_low, a_high, claim.hedge, claim.unit,
+                                            claim.noun, language),
+            "source_figure": figure_phrase(written.bound, s_low, s_high, written.hedge,
+                                           written.unit, written.noun, language),
+            "source_publisher": check["source_publisher"], "source_id": check["source_id"],
+            "verdict": check["verdict"], "verdict_basis": check["verdict_basis"],
+        })
+    return pd.DataFrame(rows)
+
+
+def _verdict_counts(data: pd.DataFrame, language: str) -> tuple[int, str]:
+    """How many are consistent, and the rest counted by verdict ('3 scope changed, ...')."""
+    counts = data["verdict"].value_counts(sort=False)
+    others = [(v, int(counts[v])) for v in style.VERDICTS if v in counts and v != "consistent"]
+    others.sort(key=lambda item: -item[1])
+    text = join_words([message("fig7_count", language, count=n,
+                               verdict=message(f"verdict_{v}", language)) for v, n in others],
+                      language) if others else ""
+    return int(counts.get("consistent", 0)), text
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in _rgb(hex_colour)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _text_colour(hex_colour: str) -> str:
+    """White or house-black text, whichever contrasts more with the background."""
+    background = _luminance(hex_colour) + 0.05
+    on_white = 1.05 / background
+    on_black = background / (_luminance(style.TEXT_COLOR) + 0.05)
+    return "#FFFFFF" if on_white > on_black else style.TEXT_COLOR
+
+
+def _verdict_chip(ax, y: float, verdict: str, language: str) -> None:
+    """The verdict at the right edge of a row, in its palette colour."""
+    colour = style.PALETTE[verdict]
+    ax.text(0.995, y, message(f"verdict_{verdict}", language), transform=ax.get_yaxis_transform(),
+            ha="right", va="center", fontsize=TEXT_PT - 0.5, color=_text_colour(colour),
+            bbox={"boxstyle": "round,pad=0.3", "fc": colour, "ec": "none"}, zorder=4)
+
+
+_COLUMNS = (("col_claim", 0.0, 44), ("col_article", 0.37, 28), ("col_source", 0.585, 30),
+            ("col_verdict", 0.82, 0))
+
+
+def _draw_scoreboard(ax, data: pd.DataFrame, language: str) -> None:
+    ax.set_xlim(0, 1)
+    ax.set_ylim(len(data) - 0.5, -1.1)
+    ax.axis("off")
+    for key, x, _ in _COLUMNS:
+        ax.text(x, -0.85, message(key, language), fontsize=7, weight="bold", va="center")
+    ax.axhline(-0.5, color=style.TEXT_COLOR, lw=0.6)
+    for y, row in data.iterrows():
+        texts = (message(f"measure_{row['measure']}", language), row["article_figure"],
+                 row["source_figure"])
+        for (_, x, width), text in zip(_COLUMNS, texts, strict=False):
+            ax.text(x, y - 0.05, _wrap(text, width), fontsize=TEXT_PT, va="center",
+                    linespacing=1.05)
+        ax.text(_COLUMNS[2][1], y + 0.3, _wrap(row["source_publisher"], 40), fontsize=5.3,
+                va="center", color=style.MUTED_TEXT_COLOR)
+        colour = style.PALETTE[row["verdict"]]
+        ax.add_patch(FancyBboxPatch((_COLUMNS[3][1], y - 0.3), 0.175, 0.6,
+                                    boxstyle="round,pad=0,rounding_size=0.012", fc=colour,
+                                    ec="none", mutation_aspect=25))
+        ax.text(_COLUMNS[3][1] + 0.0875, y, message(f"verdict_{row['verdict']}", language),
+                fontsize=TEXT_PT, ha="center", va="center", color=_text_colour(colour))
+        if y < len(data) - 1:
+            ax.axhline(y + 0.5, color="#DDDDDD", lw=0.5)
+
+
+def fact_check_scoreboard(tables: Tables, *, language: str) -> Chart:
+    data = scoreboard_table(tables, language)
+    consistent, counts = _verdict_counts(data, language)
+    title = message("fig7_title", language, consistent=consistent, n=len(data))
+    subtitle = message("fig7_subtitle", language, others=len(data) - consistent, counts=counts)
+    source_ids = tuple(dict.fromkeys([article_source_id(tables), *data["source_id"]]))
+    fig, ax = style.new_figure((7.2, 6.6), title=title, subtitle=subtitle,
+                               footer=footer(tables, source_ids, language), language=language)
+    _draw_scoreboard(ax, data, language)
+    caption = message("fig7_caption", language, counts=counts)
+    items = [message("alt_verdict_item", language, label=message(f"measure_{r.measure}",
+                                                                   language),
+                     article=r.article_figure, source=r.source_figure,
+                     verdict=message(f"verdict_{r.verdict}", language))
+             for r in data.itertuples()]
+    alt = message("fig7_alt", language, n=len(data), consistent=consistent, counts=counts,
+                  items=message("item_separator", language).join(items))
+    return Chart("fig7_fact_check_scoreboard", fig, data, title, caption, alt, source_ids)
+
+
+# --- All of them ---------------------------------------------------------------------------
+
+FIGURE_NAMES = ("fig1_money_claims", "fig2_flows_vs_gdp", "fig3_ratio_distributions",
+                "fig4_enforcement_vs_scale", "fig5_victims_per_1000",
+                "fig6_sensitivity_tornado", "fig7_fact_check_scoreboard")
+
+
+def draw_chart(name: str, tables: Tables, *, hedges: HedgeConstants, language: str,
+               draws: int | None = None) -> Chart:
+    """One publication chart by name (see FIGURE_NAMES)."""
+    if name == "fig3_ratio_distributions":
+        return ratio_distributions(tables, hedges=hedges, language=language, draws=draws)
+    builders = {
+        "fig1_money_claims": money_claims, "fig2_flows_vs_gdp": flows_vs_gdp,
+        "fig4_enforcement_vs_scale": enforcement_vs_scale,
+        "fig5_victims_per_1000": victims_per_1000,
+        "fig6_sensitivity_tornado": sensitivity_tornado,
+        "fig7_fact_check_scoreboard": fact_check_scoreboard,
+    }  # fmt: skip
+    if name not in builders:
+        raise ParameterError(f"unknown figure {name!r}; choose one of: "
+                             f"{', '.join(FIGURE_NAMES)}", field="name")
+    return builders[name](tables, language=language)
+
+
+# --- The notebook 02 overview chart --------------------------------------------------------
 
 
 def ratio_intervals(ratios: pd.DataFrame, *, language: str = "en") -> Figure:
@@ -19,22 +1329,22 @@ def ratio_intervals(ratios: pd.DataFrame, *, language: str = "en") -> Figure:
     shares = ratios[ratios["unit"] == "fraction"].iloc[::-1]
     fig, ax = style.new_figure(
         (7.2, 0.32 * len(shares) + 2.2),
-        title="The article's figures as shares of their yardsticks",
-        subtitle="Exact interval (light bar), Monte Carlo 5th-95th percentile (line),"
-                 " median (dot)",
-        footer="Sources: the article (seasia.co, 30 Mar 2024); IMF WEO; World Bank WDI",
+        title=message("ratio_intervals_title", language),
+        subtitle=message("ratio_intervals_subtitle", language),
+        footer=style.sources_line(["seasia.co", "IMF WEO", "World Bank WDI"], language),
         language=language,
     )
     y = np.arange(len(shares))
     ax.hlines(y, shares["low"], shares["high"], color=style.PALETTE["neutral"], lw=7,
-              alpha=0.35, label="exact interval")
+              alpha=0.35, label=message("exact_interval", language))
     ax.hlines(y, shares["mc_p05"], shares["mc_p95"], color=style.PALETTE["article"], lw=2,
-              label="Monte Carlo 90%")
-    ax.plot(shares["mc_p50"], y, "o", color=style.PALETTE["article"], ms=4, label="median")
+              label=message("monte_carlo_90", language))
+    ax.plot(shares["mc_p50"], y, "o", color=style.PALETTE["article"], ms=4,
+            label=message("median", language))
     ax.set_xscale("log")
     ax.axvline(1.0, color=style.MUTED_TEXT_COLOR, lw=0.8, ls="--")
     ax.set_yticks(y, shares["ratio_id"])
     ax.xaxis.set_major_formatter(style.percent_formatter(language))
-    style.finish_axes(ax, style.axis_label("share (ratio)", language, log=True), None,
-                      grid_axis="x")
+    style.finish_axes(ax, style.axis_label(message("share_ratio", language), language, log=True),
+                      None, grid_axis="x")
     return fig

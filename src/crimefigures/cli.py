@@ -21,10 +21,19 @@ def _key_value(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one 'error:' line and exit code 2, like every other error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {message} (see python -m crimefigures {self.prog.split()[-1]} "
+                     "--help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m crimefigures", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="python -m crimefigures", description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     parser_class=OneLineParser)
 
     run = commands.add_parser("run", help="run the notebooks through papermill")
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
@@ -109,8 +118,8 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from crimefigures.article import read_article
     from crimefigures.extract import extract_figures
-    from crimefigures.ledger import read_article
 
     text = sys.stdin.read() if args.file == "-" else read_article(args.file)
     for figure in extract_figures(text):

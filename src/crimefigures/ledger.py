@@ -9,18 +9,20 @@ the row (as a CSV line number, header = line 1) and the field.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures import atomic, paths
+from crimefigures.article import ARTICLE_PATH, read_article
 from crimefigures.errors import InputError, ParseError
 from crimefigures.extract import extract_figures, find_number_tokens
 from crimefigures.parse import FIGURE_FIELDS, parse_figure
 
-ARTICLE_PATH = "data/raw/article.txt"
 CLAIMS_PATH = "data/curated/claims.csv"
 SOURCES_PATH = "data/curated/sources.csv"
 IGNORED_PATH = "data/curated/ignored_numbers.csv"
@@ -122,30 +124,6 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_article(path: str | Path = ARTICLE_PATH) -> str:
-    """The article as text; refuses empty, binary and non-UTF-8 files with one line."""
-    file = paths.resolve(path)
-    name = paths.relative(file)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError("article file not found", file=name) from None
-    except IsADirectoryError:
-        raise InputError("article path is a directory", file=name) from None
-    if not data.strip():
-        raise InputError("article file is empty", file=name)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError("article is UTF-16; save it as UTF-8", file=name, offset=0)
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError("article is binary, not text (NUL byte)", file=name, offset=nul)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"article is not valid UTF-8 ({exc.reason})", file=name,
-                         offset=exc.start) from None
-
-
 def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...],
                schema: pa.DataFrameSchema) -> pd.DataFrame:
     """A ledger CSV with exact columns, no blank required field, and a valid schema."""
@@ -167,6 +145,13 @@ def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, 
         raise InputError(f"unexpected column (expected {', '.join(columns)})", file=name,
                          row=1, field=extra[0])
     frame = frame[list(columns)]
+    key = columns[0]
+    if key.endswith("_id"):
+        repeated = frame.index[frame[key].duplicated()]
+        if len(repeated):
+            first = int(frame.index[frame[key] == frame.loc[repeated[0], key]][0]) + 2
+            raise InputError(f"duplicate {key} {frame.loc[repeated[0], key]!r} (first on row "
+                             f"{first})", file=name, row=int(repeated[0]) + 2, field=key)
     for column in required:
         blank = frame.index[frame[column].str.strip() == ""]
         if len(blank):
@@ -272,14 +257,37 @@ def check_sources(claims: pd.DataFrame, sources: pd.DataFrame, claims_name: str)
                              field="primary_source_id")
 
 
+class SpanIndex:
+    """Spans sorted by start, with the furthest end seen so far: O(log n) coverage tests."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans, key=lambda span: span.start)
+        self.starts = [span.start for span in ordered]
+        self.reach = list(accumulate((span.end for span in ordered), max))
+
+    def _reach_before(self, position: int, *, inclusive: bool) -> int:
+        find = bisect_right if inclusive else bisect_left
+        index = find(self.starts, position) - 1
+        return self.reach[index] if index >= 0 else -1
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some span starts at or before start and ends at or after end."""
+        return self._reach_before(start, inclusive=True) >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span starts before end and ends after start."""
+        return self._reach_before(end, inclusive=False) > start
+
+
 def check_coverage(article: str, article_name: str, accounted: list[Span]) -> None:
     """Every figure extract finds and every number token is claimed or ignored."""
+    index = SpanIndex(accounted)
     for figure in extract_figures(article):
-        if not any(span.start < figure.end and figure.start < span.end for span in accounted):
+        if not index.overlaps(figure.start, figure.end):
             raise InputError(f"figure {figure.text!r} is in neither claims.csv nor "
                              "ignored_numbers.csv", file=article_name, offset=figure.start)
     for token in find_number_tokens(article):
-        if not any(span.covers(token.start, token.end) for span in accounted):
+        if not index.covers(token.start, token.end):
             raise InputError(f"number {token.text!r} is in neither claims.csv nor "
                              "ignored_numbers.csv", file=article_name, offset=token.start)
 
@@ -310,6 +318,9 @@ def build_figures(
     article = read_article(article_path)
     claims_name = paths.relative(claims_path)
     claims = read_claims(claims_path)
+    if claims.empty:
+        raise InputError("no claims: the file has a header but no rows", file=claims_name,
+                         row=2)
     sources = read_sources(sources_path)
     ignored = read_ignored(ignored_path)
     check_sources(claims, sources, claims_name)

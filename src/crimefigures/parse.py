@@ -47,12 +47,23 @@ HEDGES: Final[dict[str, str]] = {
     "about": APPROX, "around": APPROX, "some": APPROX, "approximately": APPROX,
     "approx.": APPROX, "roughly": APPROX, "an estimated": APPROX, "estimated": APPROX,
     "nearly": APPROX, "almost": APPROX, "close to": APPROX, "circa": APPROX, "~": APPROX,
+    # Comparisons written out in full ("losses less than or equal to S$2,000").
+    "less than or equal to": UPPER, "fewer than or equal to": UPPER,
+    "equal to or less than": UPPER, "up to and including": UPPER,
+    "more than or equal to": LOWER, "greater than or equal to": LOWER,
+    "equal to or more than": LOWER, "equal to or greater than": LOWER,
+    # Verbs of passing a mark ("monies exceeding S$1.45 billion", "losses topped $1 billion").
+    # "top" itself is left out: "the top 10 countries" is a rank, not a bound.
+    **dict.fromkeys(
+        ("exceed", "exceeds", "exceeded", "exceeding", "surpass", "surpasses", "surpassed",
+         "surpassing", "tops", "topped", "topping"), LOWER),
 }
 
 # Written after the number: "1,000 or more", "10,000-plus", "5,000+", "30-odd". The hedge is
 # recorded without its joining hyphen ("plus", "odd").
 POST_HEDGES: Final[dict[str, str]] = {
     "or more": LOWER, "-plus": LOWER, "+": LOWER, "or so": APPROX, "-odd": APPROX,
+    "or fewer": UPPER, "or less": UPPER,
 }
 
 # Which words join the two ends of a range, by the word that opens it.
@@ -63,26 +74,31 @@ RANGE_CONNECTORS: Final[dict[str | None, tuple[str, ...]]] = {
 }
 
 # Marks written before the amount. "¥" is read as yen, "pesos" as Philippine pesos: the
-# reporting this project reads is about Asia; write CN¥ or "yuan" for renminbi.
+# reporting this project reads is about Asia; write CN¥ or "yuan" for renminbi. "Bt" is the
+# Thai press's mark for baht ("Bt50 million"); "US $18 billion" puts a space after "US".
 CURRENCY_MARKS: Final[dict[str, str]] = {
-    "US$": "USD", "U.S.$": "USD", "USD": "USD", "$": "USD",
+    "US$": "USD", "U.S.$": "USD", "US $": "USD", "U.S. $": "USD", "USD": "USD", "$": "USD",
     "S$": "SGD", "SGD": "SGD", "HK$": "HKD", "HKD": "HKD", "A$": "AUD", "AU$": "AUD",
     "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "NT$": "TWD", "TWD": "TWD",
     "NZ$": "NZD", "NZD": "NZD",
     "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "CHF": "CHF",
     "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
-    "฿": "THB", "THB": "THB", "₱": "PHP", "PHP": "PHP", "RM": "MYR", "MYR": "MYR",
+    "฿": "THB", "THB": "THB", "Bt": "THB", "₱": "PHP", "PHP": "PHP", "RM": "MYR", "MYR": "MYR",
     "Rs.": "INR", "Rs": "INR", "₹": "INR", "INR": "INR", "Rp.": "IDR", "Rp": "IDR",
     "IDR": "IDR", "₫": "VND", "VND": "VND", "KHR": "KHR", "MMK": "MMK", "₩": "KRW",
     "KRW": "KRW", "LAK": "LAK", "BND": "BND",
 }
 
-# Names written after the amount. Plain "dollars" is USD unless a mark says which dollar.
-CURRENCY_NAMES: Final[dict[str, str]] = {
-    "US dollars": "USD", "U.S. dollars": "USD", "American dollars": "USD",
+# Marks read as money only where the amount looks like money: glued to digits that carry a
+# scale ("P180 million", "P1.5B") or group thousands ("P25,000"). Philippine reporting writes
+# pesos as "P", but "P2" is as often a code (a visa class, a lab level), so a bare "P500" is
+# left unread: it stays an uncovered number for the coverage check. Written in capitals only.
+GUARDED_MARKS: Final[dict[str, str]] = {"P": "PHP"}
+
+# Names written after the amount. Plain "dollars" is USD unless a mark or a country
+# adjective ("Singapore dollars", see CURRENCY_ADJECTIVES) says which dollar.
+_PLAIN_CURRENCY_NAMES: Final[dict[str, str]] = {
     "dollars": "USD", "dollar": "USD",
-    "Singapore dollars": "SGD", "Hong Kong dollars": "HKD", "Australian dollars": "AUD",
-    "Canadian dollars": "CAD", "New Taiwan dollars": "TWD", "Taiwan dollars": "TWD",
     "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP", "sterling": "GBP",
     "pounds": "GBP", "pound": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
     "baht": "THB", "pesos": "PHP", "peso": "PHP", "ringgit": "MYR", "rupees": "INR",
@@ -92,6 +108,35 @@ CURRENCY_NAMES: Final[dict[str, str]] = {
 }
 GENERIC_DOLLAR_NAMES: Final = frozenset({"dollars", "dollar"})
 DOLLAR_CODES: Final = frozenset({"USD", "SGD", "HKD", "AUD", "CAD", "TWD", "NZD", "BND"})
+
+# A currency name may be led by its country's adjective ("Thai baht", "Philippine pesos",
+# "Hong Kong dollars"); each adjective goes only with the names of its own currency, so
+# "Thai dollars" stays unread.
+CURRENCY_ADJECTIVES: Final[dict[str, str]] = {
+    "US": "USD", "U.S.": "USD", "American": "USD", "Singapore": "SGD", "Singaporean": "SGD",
+    "Hong Kong": "HKD", "Australian": "AUD", "Canadian": "CAD", "Taiwan": "TWD",
+    "New Taiwan": "TWD", "Taiwanese": "TWD", "New Zealand": "NZD", "Brunei": "BND",
+    "Thai": "THB", "Philippine": "PHP", "Malaysian": "MYR", "Indian": "INR",
+    "Indonesian": "IDR", "Vietnamese": "VND", "Cambodian": "KHR", "Myanmar": "MMK",
+    "Burmese": "MMK", "Lao": "LAK", "Laotian": "LAK", "South Korean": "KRW", "Korean": "KRW",
+    "Japanese": "JPY", "Chinese": "CNY",
+}
+
+
+def _names_with_adjectives(names: dict[str, str]) -> dict[str, str]:
+    """Every "<adjective> <name>" pair where both say the same currency (codes excluded)."""
+    pairs = {}
+    for adjective, code in CURRENCY_ADJECTIVES.items():
+        own = {name for name, named in names.items() if named == code and not name.isupper()}
+        if code in DOLLAR_CODES:
+            own |= GENERIC_DOLLAR_NAMES
+        pairs.update({f"{adjective} {name}": code for name in sorted(own)})
+    return pairs
+
+
+CURRENCY_NAMES: Final[dict[str, str]] = {
+    **_PLAIN_CURRENCY_NAMES, **_names_with_adjectives(_PLAIN_CURRENCY_NAMES),
+}
 # "pounds of cocaine" is a weight, not sterling.
 WEIGHT_WHEN_FOLLOWED_BY_OF: Final = frozenset({"pounds", "pound"})
 # Currencies whose own writing groups thousands with dots ("Rp 3.500", "€3.500").
@@ -133,7 +178,10 @@ NUMBER_WORDS: Final[dict[str, int]] = {
 TENS_WORDS: Final = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 DIGIT_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
-PERCENT_WORDS: Final = ("%", "percent", "per cent", "pct")
+# Percent after the number: spaced, glued or hyphenated ("40 percent", "40%", "a 24-percent
+# drop"). "pc" (British press, "12pc") only counts glued: "12 pc" may be twelve computers.
+PERCENT_WORDS: Final = ("%", "percent", "per cent", "per-cent", "pct")
+GLUED_PERCENT_WORDS: Final = ("pc",)
 
 # Words after a number that make it a measure rather than a count, with what it looks like.
 NON_COUNT_NOUNS: Final[dict[str, str]] = {
@@ -170,6 +218,27 @@ NOT_NOUNS: Final = _word_set("""
     very just only both either neither if because according said say says last next other
     am pm
 """)
+
+# The counted noun is the head of the noun phrase after the number, which in English is its
+# LAST noun: "84 land title deeds" counts deeds, "51 police reports" reports. The phrase is
+# read as a run of words up to a stop word or punctuation (at most NOUN_RUN_LIMIT words), and
+# its head is the first plural in the run ("59 cyber fraudsters from ..."), or, when the run
+# has none, the last invariant plural ("470 people live ..."), else the first word that is
+# neither a modifier nor capitalised ("one suspect fled": suspect).
+NOUN_RUN_LIMIT: Final = 5
+# Plurals without a final "s"; they may also modify a later plural ("people smugglers").
+INVARIANT_PLURALS: Final = _word_set("""
+    people children men women police staff personnel crew
+""")
+# Words ending in "s" that are not plurals, or plurals that usually modify ("arms dealers",
+# "savings accounts"); they never end the run.
+NOT_PLURAL_HEADS: Final = _word_set("""
+    arms customs goods news sales savings sports series species means
+""")
+# Words ending like these are not plurals: "business", "Thailand's"; and, written in lower
+# case, "virus", "crisis" (a capitalised "-us"/"-is" word is a demonym, "Thais").
+NEVER_PLURAL_ENDINGS: Final = ("ss", "'s", "’s")
+LOWER_CASE_SINGULAR_ENDINGS: Final = ("us", "is")
 
 # Words that qualify a following head noun ("suspected scammers"); a capitalised word
 # ("Chinese nationals") is treated the same way.
@@ -238,6 +307,9 @@ class FigureMatch:
     # Spelled out with no scale or unit and either no noun or a value below two ("one of",
     # "two of them", "one official"): in running prose these are rarely reported figures.
     likely_prose: bool
+    # Why a connector and a quantity right after the figure were not read as the far end of a
+    # range ("42.6 percent to 39,824": a change and its result), or None.
+    unjoined: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +337,7 @@ class _Scan:
     post_hedge: str | None = None
     post_bound: str | None = None
     noun: str | None = None
+    unjoined: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,11 +402,17 @@ _WORD_NUMBER_PATTERN = (
 _HEDGE_RE = re.compile(rf"(?P<hedge>{_HEDGE_ALT})\s*", _I)
 _OPENER_RE = re.compile(rf"(?P<opener>{_alternation(('between', 'from'))})\s+", _I)
 _MARK_RE = re.compile(rf"(?P<mark>{_MARK_ALT})\s*(?=\d)", _I)
+_GUARDED_MARK_RE = re.compile(rf"(?P<mark>{_alternation(GUARDED_MARKS)})(?=\d)")
+_GROUPED_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DIGITS_RE = re.compile(DIGITS_PATTERN)
 _WORD_NUMBER_RE = re.compile(_WORD_NUMBER_PATTERN, _I)
 _SCALE_RE = re.compile(rf"\s*(?P<word>{_SCALE_WORD_ALT})|(?P<letter>[kmb])(?![^\W\d_])", _I)
 _SPACED_LETTER_RE = re.compile(r"\s+(?P<letter>[kmb])(?![^\W\d_])", _I)
-_PERCENT_RE = re.compile(rf"\s*(?:%|{_alternation(PERCENT_WORDS[1:])})", _I)
+_PERCENT_RE = re.compile(
+    rf"\s*%|(?:\s*|-)(?:{_alternation(PERCENT_WORDS[1:])})"
+    rf"|(?:{_alternation(GLUED_PERCENT_WORDS)})",
+    _I,
+)
 _NAME_RE = re.compile(rf"\s+(?P<name>{_NAME_ALT})", _I)
 _OF_NAME_RE = re.compile(rf"\s+of\s+(?P<name>{_NAME_ALT})", _I)
 _VAGUE_RE = re.compile(rf"(?P<vague>{_VAGUE_ALT})", _I)
@@ -412,8 +491,8 @@ FIGURE_START_RE: Final = re.compile(
     + "|".join(
         f"(?:{pattern})"
         for pattern in (_HEDGE_ALT, _alternation(("between", "from")),
-                        rf"(?:{_MARK_ALT})(?=\s*\d)", DIGITS_PATTERN, _WORD_NUMBER_PATTERN,
-                        _VAGUE_ALT)
+                        rf"(?:{_MARK_ALT})(?=\s*\d)", rf"(?-i:{_GUARDED_MARK_RE.pattern})",
+                        DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT)
     )
     + ")",
     _I,
@@ -492,9 +571,11 @@ def _check_glued_after(text: str, number_start: int, pos: int) -> None:
 
 
 def _scan_quantity(text: str, pos: int) -> _Quantity | None:
-    currency = None
+    currency, guarded = None, False
     if mark := _MARK_RE.match(text, pos):
         currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
+    elif mark := _GUARDED_MARK_RE.match(text, pos):
+        currency, pos, guarded = GUARDED_MARKS[mark.group("mark")], mark.end(), True
     number_start = pos
     digits, word_value = None, None
     if found := _DIGITS_RE.match(text, pos):
@@ -512,6 +593,8 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
     ):
         written = scaled.groupdict().get("word") or scaled.group("letter")
         scale, pos = _SCALES[_norm(written)], scaled.end()
+    if guarded and scale is None and not _GROUPED_THOUSANDS_RE.fullmatch(digits or ""):
+        return None  # "P2", "P500": see GUARDED_MARKS
     percent = generic_dollar = False
     if marked := _PERCENT_RE.match(text, pos):
         percent, pos = True, marked.end()
@@ -531,28 +614,65 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
 
 
 def _scan_noun(text: str, pos: int, after_vague: bool) -> tuple[str | None, int]:
-    """The counted head noun; a modifier ("suspected", "Chinese") leads on to the next word."""
-    noun, end = None, pos
+    """The counted head noun and where it ends (see NOUN_RUN_LIMIT for the rule)."""
+    run = _noun_run(text, pos, after_vague)
+    if not run:
+        return None, pos
+    head = _head_of(run)
+    for word, end in run[:head + 1]:
+        if (lowered := word.lower()) in _NON_COUNT:
+            raise _not_a_figure(_snippet(text, pos - 12, end), _NON_COUNT[lowered], end=end)
+    return run[head][0].lower(), run[head][1]
+
+
+def _noun_run(text: str, pos: int, after_vague: bool) -> list[tuple[str, int]]:
+    """The words after a number up to a stop word, punctuation or the first plural."""
+    run: list[tuple[str, int]] = []
     found = (_OF_NOUN_RE if after_vague else _NOUN_RE).match(text, pos)
-    for _ in range(3):
-        if not found:
-            break
+    while found and len(run) < NOUN_RUN_LIMIT:
         word = found.group("word")
         lowered = word.lower()
-        if noun is None and word in _MONTH_WORDS:
+        if not run and word in _MONTH_WORDS:
             raise _not_a_figure(_snippet(text, pos - 4, found.end()), "a date", end=found.end())
-        if lowered in _NON_COUNT:
-            raise _not_a_figure(_snippet(text, pos - 12, found.end()), _NON_COUNT[lowered],
-                                end=found.end())
-        if lowered in NOT_NOUNS or lowered.endswith("ly") or (
-            lowered.endswith("ed") and lowered not in NOUN_MODIFIERS
-        ):
+        if _ends_noun_phrase(lowered):
             break
-        noun, end = lowered, found.end()
-        if lowered not in NOUN_MODIFIERS and not word[0].isupper():
+        run.append((word, found.end()))
+        if _is_plural(word):
             break
-        found = _NOUN_RE.match(text, end)
-    return noun, end
+        found = _NOUN_RE.match(text, found.end())
+    return run
+
+
+def _ends_noun_phrase(lowered: str) -> bool:
+    """A stop word, an adverb, a past tense or a number word cannot be in the noun phrase."""
+    return (
+        lowered in NOT_NOUNS or lowered in NUMBER_WORDS or lowered.endswith("ly")
+        or (lowered.endswith("ed") and lowered not in NOUN_MODIFIERS)
+    )
+
+
+def _is_plural(word: str) -> bool:
+    """A regular plural; a capitalised word ending in "s" is a demonym ("Thais", "Kenyans")."""
+    lowered = word.lower()
+    if (lowered in NOT_PLURAL_HEADS or not lowered.endswith("s")
+            or lowered.endswith(NEVER_PLURAL_ENDINGS)):
+        return False
+    return word[0].isupper() or not lowered.endswith(LOWER_CASE_SINGULAR_ENDINGS)
+
+
+def _head_of(run: list[tuple[str, int]]) -> int:
+    """The index of the head noun in a run of words (see NOUN_RUN_LIMIT)."""
+    words = [word for word, _ in run]
+    if _is_plural(words[-1]):
+        return len(words) - 1
+    invariant = [i for i, word in enumerate(words) if word.lower() in INVARIANT_PLURALS]
+    if invariant:
+        return invariant[-1]
+    return next(
+        (i for i, word in enumerate(words)
+         if word.lower() not in NOUN_MODIFIERS and not word[0].isupper()),
+        len(words) - 1,
+    )
 
 
 def _scan(text: str, start: int) -> _Scan | None:
@@ -571,9 +691,13 @@ def _scan(text: str, start: int) -> _Scan | None:
     if _is_day_number(first) and (month := _DAYS_THEN_MONTH_RE.match(text, first.end)):
         raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
                             end=month.end())
-    pos, second = first.end, None
+    pos, second, unjoined = first.end, None, None
     if joined := _CONNECTOR_RES[opener].match(text, pos):
         second = _scan_quantity(text, joined.end())
+        if second and (unjoined := _join_refusal(first, second)):
+            if opener:
+                raise _cannot_read(_snippet(text, start, second.end), unjoined)
+            second = None
         pos = second.end if second else pos
     if opener and second is None:
         return None  # "between"/"from" without a second number is ordinary prose
@@ -590,7 +714,7 @@ def _scan(text: str, start: int) -> _Scan | None:
         error.end = pos
         raise
     return _Scan(pos, hedge, hedge_bound, opener, first, second, post_hedge=post_hedge,
-                 post_bound=post_bound, noun=noun)
+                 post_bound=post_bound, noun=noun, unjoined=unjoined)
 
 
 def _is_day_number(quantity: _Quantity) -> bool:
@@ -679,17 +803,56 @@ def _is_year_like(quantity: _Quantity) -> bool:
     )
 
 
-def _merge_currency(phrase: str, first: _Quantity, second: _Quantity | None) -> str | None:
-    """One currency for both ends; a plain "dollars" end defers to a mark naming the dollar."""
-    ends = [q for q in (first, second) if q and q.currency]
+def _join_refusal(first: _Quantity, second: _Quantity) -> str | None:
+    """Why `second` cannot be the far end of a range that `first` opens, or None if it can.
+
+    "to" also joins a change to its result ("rose 16 per cent in 2021 to S$5.4 trillion",
+    "increased by 42.6 percent to 39,824"), so the ends must agree: a year opens only a span
+    of years, and a unit or scale on the first end must be on the second too. The first end
+    may lack what the second carries ("40 to 70 percent", "between $4 and $6 billion").
+    """
+    if _is_bare_year(first) and not _closes_year_span(second):
+        return "a year cannot open a range"
+    if conflict := _currency_conflict(first, second):
+        return conflict
+    if (first.percent or second.percent) and (first.currency or second.currency):
+        return "it is both money and a percentage"
+    if first.percent and not second.percent:
+        return "a percentage cannot run to a bare number"
+    if first.currency and not second.currency and first.scale and not second.scale:
+        return "an amount of money cannot run to a bare number"
+    return None
+
+
+def _is_bare_year(quantity: _Quantity) -> bool:
+    return quantity.currency is None and not quantity.percent and _is_year_like(quantity)
+
+
+def _closes_year_span(quantity: _Quantity) -> bool:
+    """ "2012-13", "2019 to 2021": the far end of a span of years (rejected in `_build`)."""
+    return bool(
+        quantity.currency is None and not quantity.percent and quantity.scale is None
+        and quantity.digits and re.fullmatch(rf"\d\d|{_YEAR}", quantity.digits)
+    )
+
+
+def _currency_conflict(first: _Quantity, second: _Quantity) -> str | None:
+    """Two ends naming different currencies; a plain "dollars" agrees with any dollar."""
+    ends = [q for q in (first, second) if q.currency]
     specific = {q.currency for q in ends if not q.generic_dollar}
     generic = any(q.generic_dollar for q in ends)
     if len(specific) > 1 or (generic and specific and not specific <= DOLLAR_CODES):
-        codes = sorted({q.currency or "" for q in ends})
-        raise _cannot_read(phrase, f"its two ends are in different currencies ({codes})")
+        return f"its two ends are in different currencies ({sorted({q.currency for q in ends})})"
+    return None
+
+
+def _merge_currency(first: _Quantity, second: _Quantity | None) -> str | None:
+    """One currency for both ends (which `_join_refusal` let through as agreeing)."""
+    ends = [q for q in (first, second) if q and q.currency]
+    specific = {q.currency for q in ends if not q.generic_dollar}
     if specific:
         return specific.pop()
-    return "USD" if generic else None
+    return "USD" if ends else None
 
 
 def _scaled(mantissa: Decimal, scale: int | None) -> Decimal:
@@ -706,7 +869,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
                       scan.noun if unit == COUNT else None, scan.hedge)
     first, second = scan.first, scan.second
     assert first is not None
-    currency = _merge_currency(phrase, first, second)
+    currency = _merge_currency(first, second)
     percent = first.percent or bool(second and second.percent)
     if currency and percent:
         raise _cannot_read(phrase, "it is both money and a percentage")
@@ -779,7 +942,7 @@ def match_figure(text: str, start: int) -> FigureMatch | None:
         and figure.unit == COUNT and figure.bound == EXACT
         and (figure.noun is None or (first.word_value or 0) < 2)
     )
-    return FigureMatch(start, scan.end, figure, likely_prose)
+    return FigureMatch(start, scan.end, figure, likely_prose, scan.unjoined)
 
 
 def parse_figure(text: str) -> Figure:
@@ -802,7 +965,7 @@ def parse_figure(text: str) -> Figure:
                                  "or a vague magnitude such as 'thousands', and 'between' or "
                                  "'from' needs two of them)")
     if rest := phrase[found.end:].strip():
-        raise _cannot_read(text, f"unexpected words {rest!r} after the figure")
+        raise _cannot_read(text, found.unjoined or f"unexpected words {rest!r} after the figure")
     return Figure(text, *astuple(found.figure)[1:])
 
 

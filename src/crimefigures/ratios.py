@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures import atomic, ledger, params, paths, reference
-from crimefigures.errors import InputError
+from crimefigures.errors import CrimefiguresError, InputError
 from crimefigures.uncertainty import (
     DISTRIBUTIONS,
     DrawBank,
@@ -210,12 +210,21 @@ def ratio_interval(spec: RatioSpec, terms: Mapping[str, Term]) -> Interval:
     return top / bottom * spec.scale
 
 
+def _term_draws(term: Term, draws: DrawSource) -> np.ndarray:
+    try:
+        return draws(term.key, term.interval)
+    except CrimefiguresError as exc:
+        # Name the claim or yardstick behind the refusal (e.g. lognormal90 on a zero bound).
+        raise type(exc)(f"{term.label} ({term.key}): {exc.message}", file=exc.file,
+                        field=exc.field) from None
+
+
 def ratio_samples(spec: RatioSpec, terms: Mapping[str, Term], draws: DrawSource) -> np.ndarray:
     """The Monte Carlo samples, from the shared draw vector of each term."""
-    top = reduce(np.multiply, (draws(terms[t].key, terms[t].interval) for t in spec.numerator))
+    top = reduce(np.multiply, (_term_draws(terms[t], draws) for t in spec.numerator))
     if not spec.denominator:
         return top * spec.scale
-    bottom = reduce(np.add, (draws(terms[t].key, terms[t].interval) for t in spec.denominator))
+    bottom = reduce(np.add, (_term_draws(terms[t], draws) for t in spec.denominator))
     return top / bottom * spec.scale
 
 

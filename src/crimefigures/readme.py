@@ -8,6 +8,7 @@ whether it is current (``python -m crimefigures readme [--check]``).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -255,8 +256,10 @@ def render_block(sentences: Sequence[str]) -> str:
     return f"\n{GENERATED_NOTE}\n{bullets}\n"
 
 
-def _split(text: str, file: str) -> tuple[str, str, str]:
+def _split(text: str, file: str, start_marker: str = START_MARKER,
+           end_marker: str = END_MARKER) -> tuple[str, str, str]:
     """README text as (before and start marker, block, end marker and after)."""
+    START_MARKER, END_MARKER = start_marker, end_marker  # noqa: N806 (messages below)
     starts, ends = text.count(START_MARKER), text.count(END_MARKER)
     if starts != 1 or ends != 1:
         raise InputError(
@@ -282,19 +285,57 @@ def _read(path: Path) -> str:
         raise InputError("not found", file=paths.relative(path)) from None
 
 
+GALLERY_START = "<!-- gallery:start -->"
+GALLERY_END = "<!-- gallery:end -->"
+MANIFEST_FILE = "figures/manifest.json"
+
+
+def gallery_block(manifest_file: str = MANIFEST_FILE) -> str:
+    """The figure gallery: each figure with its caption, downloads and the manifest link."""
+    path = paths.resolve(manifest_file)
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["figures"]
+    except FileNotFoundError:
+        raise InputError("not found (run notebook 04 first)", file=manifest_file) from None
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise InputError("not a figure manifest", file=manifest_file) from None
+    note = "<!-- Generated from figures/manifest.json by `python -m crimefigures readme`. -->"
+    lines = ["", note,
+             ""]
+    for entry in entries:
+        files = entry["files"]
+        downloads = " · ".join(f"[{kind.upper()}]({files[kind]})"
+                               for kind in ("svg", "pdf", "csv") if kind in files)
+        alt = entry["alt"].replace("[", "(").replace("]", ")")
+        lines += [f"**{_markdown_text(entry['title'])}**", "", f"![{alt}]({files['png']})", "",
+                  f"*{_markdown_text(entry['caption'])}* {downloads}", ""]
+    lines.append(f"Every figure's notebook, parameters (with their hash), input files (SHA-256) "
+                 f"and sources are in [{manifest_file}]({manifest_file}); Indonesian versions "
+                 "are in [figures/id/](figures/id/).")
+    return "\n".join(lines) + "\n"
+
+
+def _blocks() -> list[tuple[str, str, str]]:
+    """(start marker, end marker, expected text) for every generated block."""
+    return [(START_MARKER, END_MARKER, render_block(findings_sentences())),
+            (GALLERY_START, GALLERY_END, gallery_block())]
+
+
 def main(check: bool = False) -> int:
-    """Rewrite the README's findings block; with ``check`` only report (1 when stale)."""
+    """Rewrite the README's generated blocks; with ``check`` only report (1 when stale)."""
     path = paths.resolve(README_FILE)
     name = paths.relative(path)
-    head, block, tail = _split(_read(path), name)
-    expected = render_block(findings_sentences())
-    if block == expected:
-        print(f"{name}: findings are current")
+    text = original = _read(path)
+    for start, end, expected in _blocks():
+        head, _, tail = _split(text, name, start, end)
+        text = head + expected + tail
+    if text == original:
+        print(f"{name}: findings and gallery are current")
         return 0
     if check:
-        print(f"{name}: the findings block differs from data/processed; "
+        print(f"{name}: the generated blocks differ from data/processed and figures/; "
               "run `python -m crimefigures readme`", file=sys.stderr)
         return 1
-    atomic.write_text(path, head + expected + tail)
-    print(f"{name}: findings updated")
+    atomic.write_text(path, text)
+    print(f"{name}: findings and gallery updated")
     return 0

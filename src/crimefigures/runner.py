@@ -137,13 +137,14 @@ def select(steps: list[Step], names: Iterable[str]) -> list[Step]:
 
 
 def resolve_parameters(
-    step: Step, cli: Mapping[str, str], from_file: Mapping[str, Any]
+    step: Step, cli: Mapping[str, str], from_file: Mapping[str, Any],
+    parameter_file: str | None = None,
 ) -> dict[str, Any]:
     """The parameters a step runs with: pipeline.yml, then -f file, then -p values."""
     declared = params.declared_parameters(step.notebook_path)
     merged = params.resolve(declared, step.parameters, raw=False, file=PIPELINE_FILE)
     merged |= params.resolve(declared, {k: v for k, v in from_file.items() if k in declared},
-                             raw=False)
+                             raw=False, file=parameter_file)
     merged |= params.resolve(declared, {k: v for k, v in cli.items() if k in declared}, raw=True)
     params.check_rules({**{n: p.default for n, p in declared.items()}, **merged},
                        file=step.notebook)
@@ -282,7 +283,6 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     os.environ[paths.ROOT_ENV] = root
     os.environ[atomic.STAGING_ENV] = staging
     os.environ["PYTHONHASHSEED"] = "0"
-    os.environ.setdefault("MPLBACKEND", "Agg")
     output = Path(staging) / "executed.ipynb"
     failure = None
     try:
@@ -319,8 +319,11 @@ def publish_staged(step: Step, staging: Path) -> list[str]:
     for file in staged:
         relative = file.relative_to(staging).as_posix()
         target = paths.resolve(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(file, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(file, target)
+        except OSError as exc:
+            raise InputError(f"cannot publish output ({exc.strerror})", file=relative) from None
         published.append(relative)
     return published
 
@@ -357,7 +360,8 @@ def run(
     cli_parameters = dict(cli_parameters or {})
     from_file = read_parameter_file(parameter_file) if parameter_file else {}
     check_names(steps, cli_parameters, from_file)
-    plan = {s.name: resolve_parameters(s, cli_parameters, from_file) for s in steps}
+    plan = {s.name: resolve_parameters(s, cli_parameters, from_file, parameter_file)
+            for s in steps}
     levels = dependency_levels(steps)
     if dry_run:
         return _dry_run(levels, plan, force, say)
@@ -432,7 +436,11 @@ def _run_parallel(todo, plan, root, state, jobs, say, outcomes: list[Outcome]) -
         for step, _ in todo:
             staging = staging_root / step.name
             shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
+            try:
+                staging.mkdir(parents=True)
+            except OSError as exc:
+                raise InputError(f"cannot create the staging directory ({exc.strerror})",
+                                 file=paths.relative(staging)) from None
             stagings[step.name] = staging
             futures[step.name] = pool.submit(execute_step, step, plan[step.name], str(root),
                                              str(staging))
@@ -445,9 +453,13 @@ def _run_parallel(todo, plan, root, state, jobs, say, outcomes: list[Outcome]) -
         if result["failure"]:
             failures.append(_record_failure(step, result, stagings[step.name]))
             continue
-        publish_staged(step, stagings[step.name])
-        atomic.write_bytes(f"{EXECUTED_DIR}/{step.name}.ipynb", notebook_bytes(result["notebook"]))
-        shutil.rmtree(stagings[step.name], ignore_errors=True)
+        try:
+            # The executed notebook first: if it cannot be written, nothing is published.
+            atomic.write_bytes(f"{EXECUTED_DIR}/{step.name}.ipynb",
+                               notebook_bytes(result["notebook"]))
+            publish_staged(step, stagings[step.name])
+        finally:
+            shutil.rmtree(stagings[step.name], ignore_errors=True)
         state[step.name] = {"key": key, "outputs": hash_files(expand(step.outputs))}
         atomic.write_text(STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
         say(f"[done] {step.name} {seconds:.1f}s")

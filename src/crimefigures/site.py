@@ -239,10 +239,16 @@ def add_figures(site: Site, pages: list[NotebookPage],
             "downloads": downloads,
             "notebook": notebook,
             "notebook_href": page.reader_href if page else "",
-            "sources": [sources[s]["publisher"] if s in sources else str(s)
-                        for s in item.entry.get("sources") or ()],
+            "sources": [_source_name(s, sources) for s in item.entry.get("sources") or ()],
         })
     return list(gallery.values())
+
+
+def _source_name(source: object, sources: dict[str, dict[str, str]]) -> str:
+    """A manifest source is a record (publisher, title, ...) or a bare source id."""
+    if isinstance(source, dict):
+        return str(source.get("publisher") or source.get("source_id") or "")
+    return sources[source]["publisher"] if source in sources else str(source)
 
 
 # --- data, sources, fact-check -------------------------------------------------------------

@@ -1,0 +1,711 @@
+"""Benchmark the parser, the pipeline, the Monte Carlo step and the ledger's growth curve.
+
+    python scripts/benchmark.py [parse|mc|pipeline|growth|all] [--sizes 1000 10000 100000]
+                                [--out reports/benchmark.md]
+
+Every figure in the report comes from the one invocation that writes it; the report is
+written atomically as Markdown tables with the machine it ran on. Where there is a baseline
+the table gives a ratio. quantulum3 (the baseline for the parser) is a benchmark-only
+dependency, not in requirements.txt: without it the parser section says so and the rest runs.
+Nothing here is a test; nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import platform
+import queue
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from crimefigures import atomic, ledger, reference, runner
+from crimefigures.extract import extract_figures, split_sentences
+from crimefigures.parse import parse_figure
+from crimefigures.ratios import RatioSpec, Settings, compute_ratios
+
+REPO = Path(__file__).resolve().parents[1]
+
+SECTIONS = ("parse", "mc", "pipeline", "growth")
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
+                                     ".ruff_cache", ".hypothesis", "*.egg-info")
+QUANTULUM_HINT = "pip install quantulum3"
+WORKER_START_ALLOWANCE = 300.0  # seconds for a growth worker to import and write its files
+Table = list[list[str]]
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def table(header: Sequence[str], rows: Table) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def secs(value: float) -> str:
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}" if seconds > 0 else "n/a"
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}×" if baseline > 0 else "n/a"
+
+
+def mib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**20:,.1f} MiB"
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def traced(function: Callable[[], Any]) -> tuple[float, int, Any]:
+    """Seconds, peak traced bytes (numpy arrays included) and the result."""
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        result = function()
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return seconds, peak, result
+
+
+def cli(*args: str, root: Path | None = None, stdin: str | None = None,
+        timeout: float = 1800) -> tuple[float, subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if root is not None:
+        env["CRIMEFIGURES_ROOT"] = str(root)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "crimefigures", *args], input=stdin,
+                            capture_output=True, text=True, cwd=root or REPO, env=env,
+                            timeout=timeout, check=False)
+    return time.perf_counter() - start, result
+
+
+def machine_info() -> list[str]:
+    import pandas
+    import papermill
+
+    rows = [["CPUs (os.cpu_count)", str(os.cpu_count())],
+            ["platform", platform.platform()],
+            ["python", platform.python_version()],
+            ["numpy", np.__version__], ["pandas", pandas.__version__],
+            ["papermill", papermill.__version__],
+            ["quantulum3", quantulum_version() if quantulum_parser() else
+             f"not installed ({QUANTULUM_HINT})"]]
+    return table(["machine", "value"], rows)
+
+
+# --- the parser and the extractor against quantulum3 ---------------------------------------
+
+
+def quantulum_parser() -> Any | None:
+    """quantulum3's parser, imported only when present (it is not a project dependency)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "classifier dependencies not installed"
+        try:
+            from quantulum3 import parser
+        except ImportError:
+            return None
+    return parser
+
+
+def quantulum_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("quantulum3")
+    except PackageNotFoundError:
+        return None
+
+
+_SMALL_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?![\d])")
+
+
+def vary(sentence: str, round_number: int) -> str:
+    """The sentence with each small number shifted, so repeats are not identical strings."""
+    if round_number == 0:
+        return sentence
+    return _SMALL_NUMBER.sub(lambda m: str((int(m.group()) + round_number) % 999 + 1), sentence)
+
+
+def base_sentences() -> list[str]:
+    """Test sentences (tests/sentences/*.txt, the sentence column of *.tsv) and the article's."""
+    found: list[str] = []
+    folder = REPO / "tests" / "sentences"
+    for path in sorted(folder.glob("*.txt")):
+        found += [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")]
+    for path in sorted(folder.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            found += [row["sentence"] for row in csv.DictReader(handle, delimiter="\t")
+                      if row.get("sentence")]
+    article = ledger.read_article(REPO / ledger.ARTICLE_PATH)
+    found += [s.text for s in split_sentences(article) if any(c.isdigit() for c in s.text)]
+    return found
+
+
+def build_corpus(minimum: int) -> list[str]:
+    base = base_sentences()
+    rounds = math.ceil(minimum / len(base))
+    return [vary(sentence, r) for r in range(rounds) for sentence in base]
+
+
+@dataclass(frozen=True)
+class Reading:
+    bound: str
+    values: tuple[float, ...]
+
+
+# The article's twelve figures as a careful reader takes them, written by hand (not by the
+# parser): the bound and the numbers the sentence commits to.
+EXPECTED: dict[str, Reading] = {
+    "C01": Reading("upper", (3e12,)), "C02": Reading("range", (1e6, 1e7)),
+    "C03": Reading("exact", (5e10,)), "C04": Reading("range", (2e12, 3e12)),
+    "C05": Reading("exact", (3.1e12,)), "C06": Reading("range", (40.0, 70.0)),
+    "C07": Reading("approx", (3500.0,)), "C08": Reading("exact", (3e8,)),
+    "C09": Reading("exact", (34.0,)), "C10": Reading("range", (1e5, 1e6)),
+    "C11": Reading("lower", (1e5,)), "C12": Reading("upper", (1.2e5,)),
+}
+
+
+def _same(values: Sequence[float], expected: Sequence[float]) -> bool:
+    return len(values) == len(expected) and all(
+        math.isclose(a, b, rel_tol=1e-9) for a, b in zip(sorted(values), sorted(expected),
+                                                          strict=True))
+
+
+def ours_reading(quote: str, start: int, end: int) -> Reading | None:
+    for found in extract_figures(quote):
+        if found.start < end and start < found.end:
+            f = found.figure
+            values = {"exact": (f.point,), "approx": (f.point,), "upper": (f.high,),
+                      "lower": (f.low,), "range": (f.low, f.high)}[f.bound]
+            return Reading(f.bound, tuple(float(v) for v in values))
+    return None
+
+
+def quantulum_reading(parser: Any, quote: str, start: int, end: int) -> Reading | None:
+    """quantulum3 has no bounds: one quantity with an uncertainty is a range, else exact."""
+    hits = [q for q in parser.parse(quote) if q.span[0] < end and start < q.span[1]]
+    if not hits:
+        return None
+    if len(hits) == 1 and hits[0].uncertainty:
+        q = hits[0]
+        return Reading("range", (q.value - q.uncertainty, q.value + q.uncertainty))
+    return Reading("exact", tuple(float(q.value) for q in hits))
+
+
+def quality(parser: Any | None) -> list[str]:
+    claims = ledger.read_claims(REPO / ledger.CLAIMS_PATH)
+    rows: Table = []
+    score = {"ours": [0, 0], "quantulum3": [0, 0]}
+    for claim in claims.itertuples():
+        expected = EXPECTED.get(claim.claim_id)
+        if expected is None:
+            continue
+        start = claim.quote.find(claim.figure_text)
+        end = start + len(claim.figure_text)
+        readings = {"ours": ours_reading(claim.quote, start, end)}
+        if parser is not None:
+            readings["quantulum3"] = quantulum_reading(parser, claim.quote, start, end)
+        cells = [claim.claim_id, claim.figure_text]
+        for tool in ("ours", "quantulum3"):
+            if tool not in readings:
+                cells.append("—")
+                continue
+            got = readings[tool]
+            value_ok = got is not None and _same(got.values, expected.values)
+            both_ok = value_ok and got is not None and got.bound == expected.bound
+            score[tool][0] += value_ok
+            score[tool][1] += both_ok
+            shown = "nothing" if got is None else f"{got.bound} {list(got.values)}"
+            cells.append(f"{shown} {'✓' if both_ok else ('value only' if value_ok else '✗')}")
+        rows.append(cells)
+    lines = ["### Quality on the article's 12 figures", "",
+             "Expected readings are written by hand in this script (`EXPECTED`). A tool is right "
+             "when it reports the expected bound and the expected numbers for the figure's span "
+             "in its quote. quantulum3 has no notion of a bound: one quantity with an "
+             "uncertainty counts as a range, anything else as exact.", ""]
+    lines += table(["claim", "figure", "crimefigures", "quantulum3"], rows)
+    total = len(rows)
+    summary = [["crimefigures", f"{score['ours'][0]}/{total}", f"{score['ours'][1]}/{total}"]]
+    if parser is not None:
+        q_value, q_both = score["quantulum3"]
+        summary.append(["quantulum3", f"{q_value}/{total}", f"{q_both}/{total}"])
+        summary.append(["ratio crimefigures/quantulum3",
+                        ratio(score["ours"][0], q_value) if q_value else "∞",
+                        ratio(score["ours"][1], q_both) if q_both else "∞"])
+    lines += table(["tool", "value right", "bound and value right"], summary)
+    return lines
+
+
+def section_parse(args: argparse.Namespace) -> list[str]:
+    corpus = build_corpus(args.corpus_size)
+    say(f"parse: corpus of {len(corpus)} sentences")
+    parser = quantulum_parser()
+    lines = ["## Parser and extractor throughput", ""]
+    if parser is None:
+        lines += [f"quantulum3 is not installed, so there is no baseline: `{QUANTULUM_HINT}` "
+                  "(benchmark-only; not in requirements.txt).", ""]
+
+    extract_seconds, extracted = timed(lambda: [extract_figures(s) for s in corpus])
+    phrases = [f.text for found in extracted for f in found]
+    parse_seconds, _ = timed(lambda: [parse_figure(p) for p in phrases])
+    startup_seconds, _ = cli("parse", "1")
+    batch_seconds, batch = cli("parse", "--batch", stdin="\n".join(phrases) + "\n")
+    parsed_by_cli = batch.stdout.count("\n")
+    text = "\n\n".join(corpus) + "\n"
+    extract_cli_seconds, extract_cli = cli("extract", "-", stdin=text)
+    extract_startup_seconds, _ = cli("extract", "-", stdin="")
+
+    rows: Table = [
+        ["parse, in-process", f"{len(phrases):,} phrases", secs(parse_seconds),
+         rate(len(phrases), parse_seconds) + " phrases/s", "1.00×"],
+        ["parse --batch, CLI subprocess", f"{parsed_by_cli:,} phrases", secs(batch_seconds),
+         rate(parsed_by_cli, batch_seconds) + " phrases/s", ratio(batch_seconds, parse_seconds)],
+        ["CLI start-up alone (`parse 1`)", "1 phrase", secs(startup_seconds), "—", "—"],
+        ["extract, in-process", f"{len(corpus):,} sentences", secs(extract_seconds),
+         rate(len(corpus), extract_seconds) + " sentences/s", "1.00×"],
+        ["extract -, CLI subprocess (one text)", f"{len(corpus):,} sentences",
+         secs(extract_cli_seconds), rate(len(corpus), extract_cli_seconds) + " sentences/s",
+         ratio(extract_cli_seconds, extract_seconds)],
+        ["CLI start-up alone (`extract -` on empty input)", "0 sentences",
+         secs(extract_startup_seconds), "—", "—"],
+    ]
+    if extract_cli.returncode != 0 or batch.returncode != 0:
+        rows.append(["CLI errors", "", "", (batch.stderr + extract_cli.stderr)[-200:], ""])
+    if parser is not None:
+        q_phrase_seconds, _ = timed(lambda: [parser.parse(p) for p in phrases])
+        q_sentence_seconds, _ = timed(lambda: [parser.parse(s) for s in corpus])
+        rows += [
+            ["quantulum3 parse, in-process", f"{len(phrases):,} phrases",
+             secs(q_phrase_seconds), rate(len(phrases), q_phrase_seconds) + " phrases/s",
+             ratio(q_phrase_seconds, parse_seconds)],
+            ["quantulum3 on sentences, in-process", f"{len(corpus):,} sentences",
+             secs(q_sentence_seconds), rate(len(corpus), q_sentence_seconds) + " sentences/s",
+             ratio(q_sentence_seconds, extract_seconds)],
+        ]
+    lines += [f"Corpus: {len(corpus):,} sentences ({len(base_sentences())} distinct test and "
+              f"article sentences, repeated with their small numbers shifted); the phrases are "
+              f"the {len(phrases):,} figures crimefigures extracts from it. Ratio = time over "
+              "the in-process crimefigures time for the same work (higher is slower).", ""]
+    lines += table(["what", "input", "time", "throughput", "time ratio"], rows)
+    return lines + quality(parser)
+
+
+# --- Monte Carlo ---------------------------------------------------------------------------
+
+
+def section_mc(args: argparse.Namespace) -> list[str]:
+    figures = ledger.read_figures(REPO / ledger.FIGURES_PATH)
+    table_ = reference.load_reference(REPO / reference.REFERENCE_PATH)
+    rows: Table = []
+    baseline = None
+    for draws in (200_000, args.mc_draws):
+        say(f"mc: {draws:,} draws")
+        seconds, peak, result = traced(
+            lambda d=draws: compute_ratios(figures, Settings(draws=d), table_))
+        baseline = baseline or seconds
+        rows.append([f"{draws:,}", str(len(result)), secs(seconds), mib(peak),
+                     ratio(seconds, baseline)])
+    lines = ["## Monte Carlo", "",
+             "`crimefigures.ratios.compute_ratios` for every ratio of notebook 02 (uniform "
+             "draws); peak memory is tracemalloc's peak (numpy arrays included). The first "
+             "row is the notebooks' default draw count, the baseline of the ratio.", ""]
+    return lines + table(["draws per quantity", "ratios", "time", "peak memory",
+                          "time ratio"], rows)
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+
+def fresh_copy(parent: Path, name: str) -> Path:
+    target = parent / name
+    shutil.copytree(REPO, target, ignore=COPY_IGNORE)
+    return target
+
+
+def ordered_steps(names: Sequence[str]) -> list[runner.Step]:
+    steps = runner.select(runner.load_pipeline(REPO / runner.PIPELINE_FILE), names)
+    return [step for level in runner.dependency_levels(steps) for step in level]
+
+
+def notebook_script(step: runner.Step, root: Path) -> str:
+    """The notebook as plain Python with the pipeline's parameters injected, as papermill
+    would inject them, exported by nbconvert's script exporter."""
+    from nbconvert import ScriptExporter
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    notebook = load_notebook_node(str(root / step.notebook))
+    notebook = parameterize_notebook(notebook, dict(step.parameters), kernel_name="python3",
+                                     language="python")
+    script, _ = ScriptExporter().from_notebook_node(notebook)
+    return script
+
+
+def kernel_floor(starts: int) -> list[float]:
+    from jupyter_client.manager import start_new_kernel
+
+    times = []
+    for _ in range(starts):
+        start = time.perf_counter()
+        manager, client = start_new_kernel(kernel_name=runner.KERNEL_NAME,
+                                           extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        try:
+            client.execute_interactive("pass", timeout=120, output_hook=lambda _: None)
+            times.append(time.perf_counter() - start)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    return times
+
+
+def output_digests(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for top in ("data/processed", "figures") for p in sorted((root / top).rglob("*"))
+            if p.is_file()}
+
+
+def section_pipeline(args: argparse.Namespace) -> list[str]:
+    steps = ordered_steps(args.pipeline_steps)
+    names = [s.name for s in steps] if args.pipeline_steps else []
+    with tempfile.TemporaryDirectory(prefix="crimefigures-bench-") as temp:
+        parent = Path(temp)
+        runner_copy = fresh_copy(parent, "runner")
+        say("pipeline: runner --force")
+        forced_seconds, forced = cli("run", "--force", *names, root=runner_copy)
+        if forced.returncode != 0:
+            return ["## Pipeline", "", f"The runner failed: `{forced.stderr.strip()[-300:]}`", ""]
+        summary = json.loads((runner_copy / runner.SUMMARY_FILE).read_text())
+        per_step = {n["name"]: n["seconds"] for n in summary["notebooks"]}
+        say("pipeline: no-op rerun")
+        noop_seconds, noop = cli("run", *names, root=runner_copy)
+        noop_summary = json.loads((runner_copy / runner.SUMMARY_FILE).read_text())
+
+        plain_copy = fresh_copy(parent, "plain")
+        scripts = parent / "scripts"
+        scripts.mkdir()
+        plain: dict[str, float] = {}
+        env = {**os.environ, "CRIMEFIGURES_ROOT": str(plain_copy), "MPLBACKEND": "Agg",
+               "PYTHONHASHSEED": "0"}
+        for step in steps:
+            say(f"pipeline: plain python {step.name}")
+            path = scripts / f"{step.name}.py"
+            path.write_text(notebook_script(step, plain_copy), encoding="utf-8")
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, str(path)], cwd=plain_copy, env=env,
+                                  capture_output=True, text=True, timeout=1800, check=False)
+            plain[step.name] = time.perf_counter() - start
+            if done.returncode != 0:
+                return ["## Pipeline", "", f"Plain Python failed in {step.name}: "
+                        f"`{done.stderr.strip()[-300:]}`", ""]
+        same_outputs = output_digests(runner_copy) == output_digests(plain_copy)
+
+    say("pipeline: kernel start-up floor")
+    floors = kernel_floor(args.kernel_starts)
+    floor = statistics.median(floors)
+    plain_total = sum(plain.values())
+    rows: Table = [[s.name, secs(per_step.get(s.name, float("nan"))), secs(plain[s.name]),
+                    ratio(per_step.get(s.name, float("nan")), plain[s.name])] for s in steps]
+    rows.append(["**whole pipeline** (wall clock, runner CLI vs scripts in order)",
+                 secs(forced_seconds), secs(plain_total), ratio(forced_seconds, plain_total)])
+    lines = ["## Pipeline: runner against plain Python", "",
+             "The runner (`python -m crimefigures run --force`, papermill, one `crimefigures` "
+             "kernel per notebook, up to 2 side by side) against the same notebooks exported "
+             "with nbconvert's script exporter, the pipeline's parameters injected by papermill's "
+             "`parameterize_notebook`, run one after the other with the venv's python. "
+             "Per-notebook runner times are the runner's own (kernel start included); "
+             "ratio = runner / plain.", ""]
+    lines += table(["notebook", "runner", "plain python", "ratio"], rows)
+    lines += table(["measure", "value"], [
+        ["kernel start-up floor (start `crimefigures` kernel, run `pass`; median of "
+         f"{len(floors)})", f"{secs(floor)} (min {secs(min(floors))})"],
+        ["floor × notebooks run", secs(floor * len(steps))],
+        ["no-op rerun (nothing changed)", secs(noop_seconds)],
+        ["no-op rerun: kernels started (from run_summary.json)",
+         str(noop_summary["kernels_started"]) + ("" if noop.returncode == 0 else " (failed)")],
+        ["runner and plain-python outputs byte-identical", "yes" if same_outputs else "NO"],
+    ])
+    return lines
+
+
+# --- growth: synthetic ledgers ---------------------------------------------------------------
+
+_CONSONANTS = "bdgklmprst"  # no c, n, v, z: no syllables spell a number word
+_VOWELS = "aeiou"
+
+
+def place_name(i: int) -> str:
+    syllables = []
+    i += 1
+    while i:
+        i, r = divmod(i, len(_CONSONANTS) * len(_VOWELS))
+        syllables.append(_CONSONANTS[r // len(_VOWELS)] + _VOWELS[r % len(_VOWELS)])
+    return "".join(syllables).capitalize()
+
+
+def write_synthetic_ledger(size: int, folder: Path) -> dict[str, Path]:
+    """An article of ``size`` sentences, each with one distinct figure, and its full ledger."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences, claims = [], []
+    for i in range(size):
+        figure = f"up to {1000 + 7 * i:,} people" if i % 2 == 0 else f"${3 + i % 900} million"
+        quote = f"Officials in {place_name(i)} {place_name(i + size)} said {figure} were linked"
+        sentences.append(quote + " to the compounds.")
+        claims.append([f"S{i:06d}", quote, figure, "synthetic_measure", "", "", "", "",
+                       "synthetic", "reviewed", ""])
+    files = {name: folder / f"{name}.csv" for name in ("claims", "sources", "ignored")}
+    files["article"] = folder / "article.txt"
+    files["article"].write_text("In 2023, a synthetic article was written.\n\n"
+                                + "\n\n".join(sentences) + "\n", encoding="utf-8")
+
+    def write(path: Path, header: Sequence[str], rows: Table) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([list(header), *rows])
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    write(files["claims"], ledger.CLAIM_COLUMNS, claims)
+    write(files["sources"], ledger.SOURCE_COLUMNS,
+          [["synthetic", "Benchmark", "Synthetic ledger", "2024-01-01", "https://example.org/s",
+            "2024-01-01", "report", "read", ""]])
+    write(files["ignored"], ledger.IGNORED_COLUMNS, [["2023", "1", "year", "a year"]])
+    return files
+
+
+def figures_without_coverage(files: dict[str, Path]) -> Any:
+    """The figures table built as build_figures does, minus the coverage check."""
+    import pandas as pd
+
+    article = ledger.read_article(files["article"])
+    claims = ledger.read_claims(files["claims"])
+    spans = ledger.claim_spans(article, claims, "claims.csv")
+    figures = pd.concat([claims, ledger.parse_claims(claims, "claims.csv")], axis=1)
+    figures["span_start"] = [s.start for s in spans]
+    figures["span_end"] = [s.end for s in spans]
+    for column in ("low", "high", "point"):
+        figures[column] = figures[column].astype(float)
+    return figures[list(ledger.FIGURE_COLUMNS)]
+
+
+def chunked_ratios(figures: Any, draws: int, chunk: int = 1000) -> int:
+    """A ratio for each neighbouring pair of claims, a DrawBank per chunk of claims (so draws
+    for 100,000 quantities never sit in memory at once)."""
+    table_ = reference.load_reference(REPO / reference.REFERENCE_PATH)
+    settings = Settings(draws=draws)
+    done = 0
+    for start in range(0, len(figures), chunk):
+        part = figures.iloc[start:start + chunk]
+        ids = list(part["claim_id"])
+        specs = tuple(RatioSpec(f"{a}_over_{b}".lower(), "synthetic pair", (a,), (b,))
+                      for a, b in zip(ids, ids[1:], strict=False))
+        if specs:
+            done += len(compute_ratios(part, settings, table_, specs=specs))
+    return done
+
+
+def peak_rss() -> int:
+    """This process's peak resident set in bytes. Linux's VmHWM, which starts afresh at exec;
+    ru_maxrss would carry over the (larger) parent's peak into a freshly spawned worker."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def growth_worker(size: int, folder: Path, draws: int, phase: str) -> None:
+    """Runs in a child process so a slow size can be stopped; one JSON line per result."""
+    files = write_synthetic_ledger(size, folder)
+
+    def report(**fields: Any) -> None:
+        print(json.dumps({**fields, "max_rss": peak_rss()}), flush=True)
+
+    report(phase="ready")
+    if phase == "clean":
+        seconds, figures = timed(lambda: ledger.build_figures(
+            files["article"], files["claims"], files["sources"], files["ignored"]))
+        report(phase="clean", seconds=seconds, rows=len(figures))
+    else:
+        figures = figures_without_coverage(files)
+    seconds, count = timed(lambda: chunked_ratios(figures, draws))
+    report(phase="ratios", seconds=seconds, rows=count)
+
+
+def run_growth_worker(size: int, folder: Path, draws: int, phase: str,
+                      timeout: float) -> list[dict[str, Any]]:
+    """The worker's JSON lines; stops it (and says so) once a step passes ``timeout``."""
+    command = [sys.executable, __file__, "_growth", str(size), str(folder), str(draws), phase]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    results: list[dict[str, Any]] = []
+    deadline = time.monotonic() + max(timeout, WORKER_START_ALLOWANCE)  # imports, files
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            process.kill()
+            process.wait()
+            results.append({"phase": "stopped", "seconds": timeout})
+            return results
+        if line is None:
+            if process.wait() != 0:
+                raise RuntimeError(f"growth worker for {size:,} claims failed "
+                                   f"(exit {process.returncode}); see its stderr above")
+            return results
+        record = json.loads(line)
+        results.append(record)
+        deadline = time.monotonic() + timeout  # each step gets the full allowance
+
+
+def section_growth(args: argparse.Namespace) -> list[str]:
+    rows: Table = []
+    notes: list[str] = []
+    baseline: dict[str, tuple[int, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="crimefigures-growth-") as temp:
+        for size in args.sizes:
+            say(f"growth: {size:,} claims")
+            results = run_growth_worker(size, Path(temp) / str(size), args.growth_draws,
+                                        "clean", args.growth_timeout)
+            by_phase = {r["phase"]: r for r in results}
+            ready_rss = by_phase["ready"]["max_rss"]
+            if "stopped" in by_phase and "clean" not in by_phase:
+                notes.append(
+                    f"{size:,} claims: the cleaning step was stopped after "
+                    f"{args.growth_timeout:.0f} s. `ledger.check_coverage` compares every "
+                    "extracted figure and every number token with every claimed span (`any(...)"
+                    " for span in accounted`), so its cost grows with the square of the ledger; "
+                    "the ratio step below ran on a table built without that check.")
+                rows.append([f"{size:,}", "cleaning (ledger.build_figures)",
+                             f"> {args.growth_timeout:.0f} s (stopped)", "—", "—", "—"])
+                results = run_growth_worker(size, Path(temp) / f"{size}-ratios",
+                                            args.growth_draws, "ratios-only",
+                                            args.growth_timeout)
+                by_phase = {r["phase"]: r for r in results}
+            elif "clean" in by_phase:
+                rows.append(_growth_row(size, "cleaning (ledger.build_figures)",
+                                        by_phase["clean"], ready_rss, baseline))
+            if "ratios" in by_phase:
+                before = by_phase.get("clean", by_phase["ready"])["max_rss"]
+                rows.append(_growth_row(size, f"ratios ({args.growth_draws:,} draws, pairs)",
+                                        by_phase["ratios"], before, baseline))
+            else:
+                rows.append([f"{size:,}", "ratios", f"> {args.growth_timeout:.0f} s (stopped)",
+                             "—", "—", "—"])
+    lines = ["## Growth: synthetic ledgers", "",
+             "Synthetic articles of N sentences, each with one distinct figure (alternately "
+             "'up to 1,007 people' and '$N million'), with a complete claims, sources and "
+             "ignored-numbers ledger, written to a temporary folder. Each size runs in a fresh "
+             "process; 'peak RSS' is that process's peak resident set (VmHWM: the interpreter and "
+             "libraries included); 'RSS rise' is how much the step raised that peak. "
+             "The ratio step computes one ratio per neighbouring pair of claims with "
+             "`ratios.compute_ratios`, a DrawBank per 1,000 claims. Growth ratio = time over "
+             "the smallest size's time, next to the size ratio.", ""]
+    lines += table(["claims", "step", "time", "growth ratio (size ratio)", "peak RSS",
+                    "RSS rise"], rows)
+    return lines + [f"- {note}" for note in notes] + ([""] if notes else [])
+
+
+def _growth_row(size: int, step: str, record: dict[str, Any], ready_rss: int,
+                baseline: dict[str, tuple[int, float]]) -> list[str]:
+    first_size, first_seconds = baseline.setdefault(step, (size, record["seconds"]))
+    growth = f"{ratio(record['seconds'], first_seconds)} ({size / first_size:,.0f}×)"
+    return [f"{size:,}", step, secs(record["seconds"]), growth, mib(record["max_rss"]),
+            mib(record["max_rss"] - ready_rss)]
+
+
+# --- main ----------------------------------------------------------------------------------
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
+    "parse": section_parse, "mc": section_mc, "pipeline": section_pipeline,
+    "growth": section_growth,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("section", nargs="?", default="all", choices=[*SECTIONS, "all"])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000],
+                        help="synthetic ledger sizes for the growth section")
+    parser.add_argument("--out", default="reports/benchmark.md",
+                        help="the Markdown report (relative to the repository root)")
+    parser.add_argument("--corpus-size", type=int, default=1000,
+                        help="at least this many sentences for the parser section")
+    parser.add_argument("--mc-draws", type=int, default=1_000_000)
+    parser.add_argument("--growth-draws", type=int, default=10_000)
+    parser.add_argument("--growth-timeout", type=float, default=180.0,
+                        help="seconds one growth step may take before it is stopped")
+    parser.add_argument("--pipeline-steps", nargs="*", default=[],
+                        help="pipeline steps to time (default: all)")
+    parser.add_argument("--kernel-starts", type=int, default=3)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_growth"]:
+        growth_worker(int(argv[1]), Path(argv[2]), int(argv[3]), argv[4])
+        return 0
+    args = build_parser().parse_args(argv)
+    sections = SECTIONS if args.section == "all" else (args.section,)
+    started = time.perf_counter()
+    body: list[str] = []
+    for name in sections:
+        body += RUNNERS[name](args)
+    lines = ["# Benchmark", "",
+             f"`python scripts/benchmark.py {' '.join(argv) or 'all'}`: every number below "
+             f"comes from this one run ({secs(time.perf_counter() - started)} in all).", ""]
+    lines += machine_info() + body
+    out = Path(args.out)
+    target = out if out.is_absolute() else REPO / out
+    written = atomic.write_text(target, "\n".join(lines) + "\n")
+    print(written)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""scripts/benchmark.py runs end to end on tiny sizes (a smoke test: no time is asserted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+SCRIPT = REPO / "scripts" / "benchmark.py"
+
+
+def benchmark(*args: str, env: dict[str, str] | None = None,
+              timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, **(env or {})}, timeout=timeout,
+                          check=False)
+
+
+def table_rows(report: str, first_cell: str) -> list[list[str]]:
+    return [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in report.splitlines() if line.startswith(f"| {first_cell}")]
+
+
+def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
+    out = tmp_path / "benchmark.md"
+    result = benchmark("all", "--sizes", "20", "60", "--corpus-size", "10", "--mc-draws",
+                       "2000", "--growth-draws", "100", "--pipeline-steps", "01_clean_figures",
+                       "--kernel-starts", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out)
+    report = out.read_text(encoding="utf-8")
+    for heading in ("# Benchmark", "## Parser and extractor throughput",
+                    "### Quality on the article's 12 figures", "## Monte Carlo",
+                    "## Pipeline: runner against plain Python", "## Growth: synthetic ledgers"):
+        assert heading in report
+    assert table_rows(report, "CPUs")[0][1] == str(os.cpu_count())
+    assert table_rows(report, "crimefigures")[0][1:] == ["12/12", "12/12"]
+    assert table_rows(report, "2,000")[0][1] == "19"  # every ratio of notebook 02
+    assert table_rows(report, "no-op rerun: kernels started")[0][1] == "0"
+    assert table_rows(report, "runner and plain-python outputs")[0][1] == "yes"
+    growth = table_rows(report, "60")
+    assert [row[1] for row in growth] == ["cleaning (ledger.build_figures)",
+                                          "ratios (100 draws, pairs)"]
+    assert all(row[2].endswith(" s") and "stopped" not in row[2] for row in growth)
+
+
+def test_parse_section_without_quantulum3_says_how_to_get_it(tmp_path: Path):
+    hidden = tmp_path / "hide"
+    (hidden / "quantulum3").mkdir(parents=True)
+    (hidden / "quantulum3" / "__init__.py").write_text("raise ImportError('hidden by a test')\n")
+    out = tmp_path / "parse.md"
+    result = benchmark("parse", "--corpus-size", "10", "--out", str(out),
+                       env={"PYTHONPATH": str(hidden)})
+    assert result.returncode == 0, result.stderr
+    report = out.read_text(encoding="utf-8")
+    assert "pip install quantulum3" in report
+    assert table_rows(report, "quantulum3")[0][1].startswith("not installed")
+    assert table_rows(report, "parse, in-process")
+    assert not table_rows(report, "quantulum3 parse")
+
+
+def test_slow_growth_step_is_stopped_with_a_note(tmp_path: Path):
+    out = tmp_path / "growth.md"
+    result = benchmark("growth", "--sizes", "3000", "--growth-timeout", "0.2",
+                       "--growth-draws", "100", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    report = out.read_text(encoding="utf-8")
+    assert "> 0 s (stopped)" in report
+    assert "the cleaning step was stopped" in report and "check_coverage" in report

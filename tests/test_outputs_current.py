@@ -1,0 +1,64 @@
+"""End to end: every notebook through the runner into a temporary copy of the repository.
+
+The committed `data/processed/` and `figures/` must be exactly what a fresh run makes, so
+readers who never run anything see current results.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_repo, run_cli
+
+from crimefigures import runner
+
+pytestmark = pytest.mark.e2e
+
+
+def _published(root: Path) -> dict[str, bytes]:
+    files = {}
+    for folder in ("data/processed", "figures"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.name != "README.md":
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def fresh_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
+    result = run_cli("run", "--force", root=root)
+    assert result.returncode == 0, result.stderr
+    return root, result.stdout + result.stderr
+
+
+def test_every_pipeline_step_ran(fresh_run):
+    root, output = fresh_run
+    summary = json.loads((root / "reports" / "run_summary.json").read_text())
+    steps = [s.name for s in runner.load_pipeline(REPO / "notebooks" / "pipeline.yml")]
+    assert [n["name"] for n in summary["notebooks"]] == steps
+    assert {n["status"] for n in summary["notebooks"]} == {"ran"}
+    for step in steps:
+        assert (root / "reports" / "notebooks" / f"{step}.ipynb").is_file()
+
+
+def test_clean_run_prints_no_warnings(fresh_run):
+    _, output = fresh_run
+    assert "warn" not in output.lower(), output
+
+
+def test_committed_outputs_equal_a_fresh_run(fresh_run):
+    root, _ = fresh_run
+    fresh, committed = _published(root), _published(REPO)
+    assert sorted(fresh) == sorted(committed)
+    stale = [name for name in fresh if fresh[name] != committed[name]]
+    assert not stale, f"committed outputs differ from a fresh run: {stale}"
+
+
+def test_executed_notebooks_carry_no_machine_paths_or_times(fresh_run):
+    root, _ = fresh_run
+    for path in (root / "reports" / "notebooks").glob("*.ipynb"):
+        text = path.read_text()
+        assert str(root) not in text and "start_time" not in text, path.name
