@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.crimefigures-installed
 KERNEL := crimefigures
+# Jupyter refuses to run as root without saying so explicitly (containers, CI machines).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce run site readme test lint lab clean benchmark
@@ -57,7 +59,7 @@ test: $(STAMP)
 
 ## lab: open JupyterLab on notebooks/ with the crimefigures kernel
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 ## benchmark: measure parser, pipeline and Monte Carlo speed into reports/benchmark.md
 benchmark: $(STAMP)

@@ -228,6 +228,70 @@ def test_non_figures_are_never_extracted(sentence):
     assert find_number_tokens(sentence), "the coverage check must still see these numbers"
 
 
+# --- reporting of changes, regional marks and compound nouns -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures", "uncovered"),
+    [
+        # a change and its result are two figures, never a range
+        ("Assets rose 16 per cent in 2021 to S$5.4 trillion.",
+         ["16 per cent", "S$5.4 trillion"], ["2021"]),
+        ("The number of cases increased by 42.6 percent to 39,824, police said.",
+         ["42.6 percent", "39,824"], []),
+        ("It compared with a global increase of 12pc to $112tr the same year.",
+         ["12pc", "$112tr"], []),
+        ("Total losses dropped by 25 per cent to HK$2.8 billion.",
+         ["25 per cent", "HK$2.8 billion"], []),
+        ("Losses fell from 2021 to S$3 billion in the year.", ["S$3 billion"], ["2021"]),
+        ("The gang converted $5 million to €6 million.", ["$5 million", "€6 million"], []),
+        # regional marks; a bare "P" with a code-like number is not money
+        ("The gang cost the victims at least Bt50 million, police said.",
+         ["at least Bt50 million"], []),
+        ("Agents confiscated over P180 million in cash and P25,000 in coins.",
+         ["over P180 million", "P25,000"], []),
+        ("He held a P2 visa and paid a P500 fine.", [], ["2", "500"]),
+        ("Losses were between US $18 billion and $37 billion.",
+         ["between US $18 billion and $37 billion"], []),
+        # verb and comparison hedges
+        ("Monies in bank accounts exceeding S$1.45 billion were seized.",
+         ["exceeding S$1.45 billion"], []),
+        ("Most cases involved losses less than or equal to S$2,000.",
+         ["less than or equal to S$2,000"], []),
+        # "baht in weight" is the Thai gold weight
+        ("The assets include 50 baht in weight of gold and 10 million baht in cash.",
+         ["10 million baht"], ["50"]),
+        # hyphenated percentages
+        ("The country saw a 24-percent decrease and a 20.5-percent drop.",
+         ["24-percent", "20.5-percent"], []),
+    ],
+)
+def test_sentences_from_reporting_yield_the_figures_a_reader_takes(sentence, figures,
+                                                                    uncovered):
+    found = extract_figures(sentence)
+    assert [f.text for f in found] == figures
+    assert [t.text for t in uncovered_tokens(sentence, found)] == uncovered
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "noun"),
+    [
+        ("A total of 51 police reports have been lodged.", "51 police reports", "reports"),
+        ("Police arrested 59 cyber fraudsters from eight states.", "59 cyber fraudsters",
+         "fraudsters"),
+        ("The seized assets include 84 land title deeds, officials said.",
+         "84 land title deeds", "deeds"),
+        ("A total of 4,666 telecom fraud suspects in Myanmar were handed over.",
+         "4,666 telecom fraud suspects", "suspects"),
+        ("About 470 people live in the camp.", "About 470 people", "people"),
+        ("Police said 12 victims lost money.", "12 victims", "victims"),
+    ],
+)
+def test_the_counted_noun_is_the_head_of_the_compound(sentence, text, noun):
+    found = extract_figures(sentence)
+    assert [(f.text, f.figure.noun) for f in found][0] == (text, noun)
+
+
 def test_hedge_words_without_a_number_are_prose():
     assert records("Some of the victims were held for over a year, up to the border.") == []
 

@@ -79,6 +79,11 @@ HEDGE_CASES = [
     ("about", "approx"), ("around", "approx"), ("some", "approx"), ("approximately", "approx"),
     ("roughly", "approx"), ("an estimated", "approx"), ("estimated", "approx"),
     ("nearly", "approx"), ("almost", "approx"), ("close to", "approx"),
+    # comparisons written out, and verbs of passing a mark
+    ("less than or equal to", "upper"), ("up to and including", "upper"),
+    ("more than or equal to", "lower"), ("greater than or equal to", "lower"),
+    ("exceeding", "lower"), ("exceeds", "lower"), ("surpassing", "lower"),
+    ("topping", "lower"), ("topped", "lower"),
 ]
 BOUND_FIELD = {"upper": "high", "lower": "low", "approx": "point"}
 
@@ -109,6 +114,8 @@ def test_hedges_are_case_and_space_insensitive_but_recorded_lower_case():
         ("$5 million or more", ("lower", 5e6, None, None, "USD", None, "or more")),
         ("30-odd gangs", ("approx", None, None, 30.0, "count", "gangs", "odd")),
         ("500 or so people", ("approx", None, None, 500.0, "count", "people", "or so")),
+        ("2,000 or fewer people", ("upper", None, 2000.0, None, "count", "people", "or fewer")),
+        ("S$2,000 or less", ("upper", None, 2000.0, None, "SGD", None, "or less")),
     ],
 )
 def test_post_hedges(phrase, expected):
@@ -172,6 +179,44 @@ def test_a_plain_dollar_name_defers_to_the_mark_naming_the_dollar():
 def test_inconsistent_ranges_and_units_raise(phrase, why):
     with pytest.raises(ParseError, match=why):
         parse_figure(phrase)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "why"),
+    [
+        # "increased by 42.6 percent to 39,824": a change and its result, not a range
+        ("42.6 percent to 39,824", "a percentage cannot run to a bare number"),
+        ("40% to 70", "a percentage cannot run to a bare number"),
+        ("$5 million to 39,824", "an amount of money cannot run to a bare number"),
+        ("from 5% to $6", "both money and a percentage"),
+        ("between $5 million and €6 million", "different currencies"),
+        # "rose 16 per cent in 2021 to S$5.4 trillion": a year never opens a range
+        ("2021 to S$5.4 trillion", "looks like a year"),
+        ("2020 to 3,000 people", "looks like a year"),
+    ],
+)
+def test_ends_that_disagree_are_not_joined_into_a_range(phrase, why):
+    with pytest.raises(ParseError, match=why):
+        parse_figure(phrase)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("$4,000-6,000", ("range", 4e3, 6e3, None, "USD", None, None)),
+        ("$4 to 6 billion", ("range", 4e9, 6e9, None, "USD", None, None)),
+        ("between US $18 billion and $37 billion",
+         ("range", 1.8e10, 3.7e10, None, "USD", None, "between")),
+        ("40%-50%", ("range", 40.0, 50.0, None, "percent", None, None)),
+    ],
+)
+def test_ends_that_agree_or_carry_from_the_second_end_still_join(phrase, expected):
+    assert record(phrase) == expected
+
+
+def test_two_years_still_read_whole_as_a_span_of_years():
+    with pytest.raises(ParseError, match="a span of years"):
+        parse_figure("2019 to 2021")
 
 
 # --- vague magnitudes -------------------------------------------------------------------------
@@ -291,7 +336,21 @@ CURRENCY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("phrase", "code"), CURRENCY_CASES)
+# A country's adjective before its own currency's name; regional marks; "US $" with a space.
+NATIONAL_CURRENCY_CASES = [
+    ("between 1 million and 2 million Thai baht", "THB"), ("5 million Philippine pesos", "PHP"),
+    ("5 million Malaysian ringgit", "MYR"), ("5 crore Indian rupees", "INR"),
+    ("5 billion Indonesian rupiah", "IDR"), ("5 billion Chinese yuan", "CNY"),
+    ("5 million Hong Kong dollars", "HKD"), ("5 million Singapore dollars", "SGD"),
+    ("5 million US dollars", "USD"), ("5 billion Vietnamese dong", "VND"),
+    ("5 million Brunei dollars", "BND"), ("5 billion South Korean won", "KRW"),
+    ("Bt50 million", "THB"), ("Bt 50 million", "THB"), ("US $18 billion", "USD"),
+    ("U.S. $18 billion", "USD"), ("P180 million", "PHP"), ("P1.5B", "PHP"),
+    ("P25,000", "PHP"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "code"), CURRENCY_CASES + NATIONAL_CURRENCY_CASES)
 def test_currency_marks_and_names(phrase, code):
     figure = parse_figure(phrase)
     assert (figure.unit, figure.noun) == (code, None)
@@ -302,9 +361,43 @@ def test_pounds_of_something_is_a_weight_not_sterling():
         parse_figure("500 pounds of cocaine")
 
 
-@pytest.mark.parametrize("phrase", ["40 percent", "40 per cent", "40%", "40pct", "40 pct"])
+@pytest.mark.parametrize("phrase", ["50 baht in weight", "50 Thai baht in weight"])
+def test_baht_in_weight_is_the_gold_weight_not_money(phrase):
+    with pytest.raises(ParseError, match="a weight"):
+        parse_figure(phrase)
+    assert record("30.9 million baht")[4] == "THB"
+
+
+def test_a_country_adjective_goes_only_with_its_own_currency():
+    assert record("5 million Thai dollars")[4:6] == ("count", "dollars")
+    assert record("2,000 Chinese nationals")[4:6] == ("count", "nationals")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "why"),
+    [("P2", "a code or name"), ("P500", "a code or name"),
+     ("p180 million", "no figure starts it"), ("P 180 million", "no figure starts it")],
+)
+def test_a_bare_p_is_pesos_only_glued_to_a_scaled_or_grouped_amount(phrase, why):
+    with pytest.raises(ParseError, match=why):
+        parse_figure(phrase)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["40 percent", "40 per cent", "40%", "40pct", "40 pct", "40pc", "40-percent", "40-per-cent",
+     "40-pct"],
+)
 def test_percent_forms_keep_the_value_as_written(phrase):
     assert record(phrase) == ("exact", 40.0, 40.0, 40.0, "percent", None, None)
+
+
+def test_hyphenated_percent_keeps_a_decimal():
+    assert record("20.5-percent")[:5] == ("exact", 20.5, 20.5, 20.5, "percent")
+
+
+def test_pc_is_percent_only_when_glued():
+    assert record("12 pc")[4:6] == ("count", "pc")
 
 
 # --- counted nouns ----------------------------------------------------------------------------
@@ -320,11 +413,38 @@ def test_percent_forms_keep_the_value_as_written(phrase):
         ("3.5 lakh bank accounts", "accounts"),
         ("300 Kenyans", "kenyans"),
         ("3,500", None),
+        # the head of a compound is its last noun
+        ("51 police reports", "reports"),
+        ("59 cyber fraudsters", "fraudsters"),
+        ("84 land title deeds", "deeds"),
+        ("14 luxury vehicles", "vehicles"),
+        ("two key ringleaders", "ringleaders"),
+        ("4,666 telecom fraud suspects", "suspects"),
+        ("20 people smugglers", "smugglers"),
+        ("6,500 savings accounts", "accounts"),
+        ("1,100 Hong Kong residents", "residents"),
+        ("about 1,300 Thais", "thais"),
+        ("3 virus samples", "samples"),
+        # plurals without an "s", and singular heads
+        ("470 people", "people"),
+        ("1,000 police", "police"),
+        ("one suspect", "suspect"),
+        ("10,000-plus workforce", "workforce"),
     ],
 )
 def test_counted_head_noun(phrase, noun):
     figure = parse_figure(phrase)
     assert (figure.unit, figure.noun) == ("count", noun)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "looks_like"),
+    [("5 business days", "a time span"), ("20 gold bars kg", "unexpected words 'kg'"),
+     ("3 heavy tonnes", "a weight")],
+)
+def test_a_measure_word_up_to_the_head_still_rejects_the_figure(phrase, looks_like):
+    with pytest.raises(ParseError, match=looks_like):
+        parse_figure(phrase)
 
 
 # --- not figures ------------------------------------------------------------------------------
@@ -360,7 +480,7 @@ def test_non_figures_raise_saying_what_they_look_like(phrase, looks_like):
         ("", "it is empty"),
         ("the cat", "no figure starts it"),
         ("between 5 and", "needs two of them"),
-        ("5 big dogs", "unexpected words 'dogs'"),
+        ("5 dogs barking", "unexpected words 'barking'"),
         ("$5 million annually", "unexpected words 'annually'"),
     ],
 )

@@ -7,6 +7,12 @@ magnitudes, non-count nouns), so new wording is a table entry, not a new branch.
               | [hedge] vague-magnitude [of vague-scale]* [of currency | of noun]
     quantity := [currency-mark] number [scale] [currency-name | percent]
 
+The two ends of a range must agree (a year opens only a span of years; a percentage or a
+scaled amount of money needs the same on the far end), because "to" also joins a change to
+its result: in "rose 16 per cent in 2021 to S$5.4 trillion" and "increased by 42.6 percent
+to 39,824" the figure is the first end alone. The counted noun is the head (last noun) of
+the noun phrase after the number: "84 land title deeds" counts deeds.
+
 Numbers are read as English text reads them: a comma followed by exactly three digits
 groups thousands, a dot is a decimal point. A dot followed by exactly three digits groups
 thousands only where nothing else makes sense: several such groups ("1.234.567"), a currency
@@ -137,8 +143,13 @@ def _names_with_adjectives(names: dict[str, str]) -> dict[str, str]:
 CURRENCY_NAMES: Final[dict[str, str]] = {
     **_PLAIN_CURRENCY_NAMES, **_names_with_adjectives(_PLAIN_CURRENCY_NAMES),
 }
-# "pounds of cocaine" is a weight, not sterling.
-WEIGHT_WHEN_FOLLOWED_BY_OF: Final = frozenset({"pounds", "pound"})
+# Currency names that are also weights, and the words after them that say so: "pounds of
+# cocaine" is not sterling; "50 baht in weight of gold" is the Thai goldsmiths' weight (about
+# 15 g), not money, though "30.9 million baht of assets" is. Such a figure is rejected as a
+# weight (the names are in NON_COUNT_NOUNS).
+WEIGHT_WHEN_FOLLOWED_BY: Final[dict[str, str]] = {
+    "pounds": "of", "pound": "of", "baht": "in weight", "Thai baht": "in weight",
+}
 # Currencies whose own writing groups thousands with dots ("Rp 3.500", "€3.500").
 DOT_THOUSANDS_CURRENCIES: Final = frozenset({"EUR", "IDR", "VND"})
 
@@ -191,8 +202,8 @@ NON_COUNT_NOUNS: Final[dict[str, str]] = {
          "centuries", "yr", "yrs", "hrs"), "a time span"),
     **dict.fromkeys(
         ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos", "g", "gram", "grams", "tonne",
-         "tonnes", "ton", "tons", "t", "lb", "lbs", "pounds", "pound", "ounce", "ounces", "oz"),
-        "a weight"),
+         "tonnes", "ton", "tons", "t", "lb", "lbs", "pounds", "pound", "ounce", "ounces", "oz",
+         "baht"), "a weight"),
     **dict.fromkeys(
         ("km", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles", "m",
          "metre", "metres", "meter", "meters", "feet", "ft", "hectares", "hectare", "acres",
@@ -382,7 +393,9 @@ _LABELS = _index(LABEL_WORDS)
 _HEDGE_ALT = _alternation(HEDGES)
 _MARK_ALT = _alternation(CURRENCY_MARKS)
 _NAME_ALT = "|".join(
-    _phrase(name) + (r"(?!\s+of(?![^\W\d_]))" if name in WEIGHT_WHEN_FOLLOWED_BY_OF else "")
+    _phrase(name)
+    + (rf"(?!\s+{_phrase(WEIGHT_WHEN_FOLLOWED_BY[name])})" if name in WEIGHT_WHEN_FOLLOWED_BY
+       else "")
     for name in sorted(CURRENCY_NAMES, key=len, reverse=True)
 )
 _SCALE_WORD_ALT = _alternation(SCALE_WORDS)
@@ -829,7 +842,7 @@ def _is_bare_year(quantity: _Quantity) -> bool:
 
 
 def _closes_year_span(quantity: _Quantity) -> bool:
-    """ "2012-13", "2019 to 2021": the far end of a span of years (rejected in `_build`)."""
+    """The far end of a span of years ("2012-13", "2019 to 2021"), which `_build` rejects."""
     return bool(
         quantity.currency is None and not quantity.percent and quantity.scale is None
         and quantity.digits and re.fullmatch(rf"\d\d|{_YEAR}", quantity.digits)
