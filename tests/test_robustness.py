@@ -349,15 +349,17 @@ def test_string_parameter_arrives_as_a_literal_and_runs_nothing(
 
 
 def test_two_copies_give_byte_identical_outputs(fresh: Path, tmp_path: Path):
-    """A second copy, run with ``--force`` on its own, matches ``fresh`` byte for byte.
-
-    reports/site is not compared: ``python -m crimefigures site`` fails at the time of
-    writing (see the hardening report), so it cannot be built here yet.
-    """
+    """A second copy, run with ``--force`` on its own, matches ``fresh`` byte for byte:
+    tables, figures, executed notebooks and the rendered site."""
     other = copy_repo(tmp_path / "repo")
     result = run_cli("run", "--force", root=other)
     assert result.returncode == 0, result.stderr
-    first, second = output_hashes(fresh), output_hashes(other)
+    for root in (fresh, other):
+        built = run_cli("site", root=root)
+        assert built.returncode == 0, built.stderr
+    dirs = (*OUTPUT_DIRS, "reports/site")
+    first, second = output_hashes(fresh, dirs), output_hashes(other, dirs)
     assert any(p.startswith("figures/") for p in first)
     assert any(p.startswith("reports/notebooks/") for p in first)
+    assert any(p.startswith("reports/site/") for p in first)
     assert sorted(p for p in set(first) | set(second) if first.get(p) != second.get(p)) == []
