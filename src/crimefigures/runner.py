@@ -290,9 +290,10 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
             str(Path(root) / step.notebook), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, cwd=root, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_SECONDS, request_save_on_cell_execute=False,
-            # The kernel's own start-up chatter (the TCP-transport notice) is not the
-            # notebook's business; errors still show.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log (the TCP-transport notice at start, a KeyboardInterrupt
+            # logged when papermill stops it after a failing cell) is not the user's business:
+            # cell errors reach the notebook and the one-line message regardless.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         last = str(exc.evalue).strip().splitlines()
