@@ -33,8 +33,20 @@ venv: $(STAMP)
 ## reproduce: the main job: run every notebook (incrementally), render the site, refresh README numbers
 reproduce: $(STAMP)
 	$(PY) -m crimefigures run
+	@$(MAKE) --no-print-directory reports/site/index.html reports/.readme-current
+
+# The site and the README's numbers are rebuilt only when what they are made from changed
+# (a sub-make, so the file lists are read after the run).
+SITE_INPUTS = $(wildcard reports/notebooks/*.ipynb figures/manifest.json figures/id/manifest.json \
+	data/processed/*.csv data/processed/README.md data/curated/sources.csv \
+	src/crimefigures/site.py src/crimefigures/templates/*)
+reports/site/index.html: $(SITE_INPUTS)
 	$(PY) -m crimefigures site
+	@touch $@
+
+reports/.readme-current: $(wildcard data/processed/*.csv figures/manifest.json) src/crimefigures/readme.py
 	$(PY) -m crimefigures readme
+	@touch $@
 
 ## run: run the notebooks only (pass ARGS="--force" or ARGS="-p draws=1000")
 run: $(STAMP)
@@ -68,5 +80,5 @@ benchmark: $(STAMP)
 ## clean: remove generated outputs (never data/raw or data/curated)
 clean:
 	rm -rf reports/notebooks reports/failed reports/site reports/.staging
-	rm -f reports/run_state.json reports/run_summary.json reports/*.png
+	rm -f reports/run_state.json reports/run_summary.json reports/*.png reports/.readme-current
 	rm -rf data/processed/*.csv figures/*.png figures/*.svg figures/*.pdf figures/*.csv figures/*.json figures/id
