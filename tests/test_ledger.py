@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crimefigures import ledger
 from crimefigures.errors import InputError
@@ -208,3 +210,27 @@ def test_draft_ledger_for_another_article(tmp_path: Path):
     assert list(built["unit"]) == ["count", "PHP"]
     with pytest.raises(InputError, match="refusing to overwrite"):
         ledger.draft_ledger(article, tmp_path / "ledger")
+
+
+# --- first_occurrences: the one-pass search behind claim_spans --------------------------------
+
+_SMALL_ALPHABET = st.text(alphabet="ab .", max_size=80)
+
+
+@given(text=_SMALL_ALPHABET, parts=st.sets(st.text(alphabet="ab .", min_size=1, max_size=40),
+                                           max_size=8),
+       key_length=st.integers(min_value=1, max_value=12))
+def test_first_occurrences_agrees_with_str_find(text: str, parts: set[str],
+                                                key_length: int) -> None:
+    # A small alphabet makes shared prefixes and overlapping repeats common, the cases where
+    # searching from a prefix's first position could go wrong.
+    found = ledger.first_occurrences(text, parts, key_length=key_length)
+    assert found == {part: text.find(part) for part in parts}
+
+
+def test_claim_spans_use_the_first_occurrence_whatever_the_row_order() -> None:
+    article = "Up to 5 people fled. Police said 7 people fled. Up to 5 people fled."
+    claims = pd.DataFrame({"quote": ["Police said 7 people fled.", "Up to 5 people fled."],
+                           "figure_text": ["7 people", "Up to 5 people"]})
+    spans = ledger.claim_spans(article, claims, "claims.csv")
+    assert [(s.start, s.end) for s in spans] == [(33, 41), (0, 14)]

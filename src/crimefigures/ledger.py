@@ -217,21 +217,49 @@ def nth_occurrence(text: str, part: str, n: int) -> int:
     return offset
 
 
+def first_occurrences(text: str, parts: set[str], key_length: int = 32) -> dict[str, int]:
+    """The offset of each part's first occurrence in text (-1 if absent).
+
+    One str.find per part from the start of the text costs the sum of the offsets, which
+    grows with the square of a long article. Instead one pass records where each part's
+    first key_length characters first appear, and each part is searched from there: its
+    first occurrence cannot start before its prefix's.
+    """
+    keys = {part[:key_length] for part in parts if len(part) >= key_length}
+    key_at: dict[str, int] = {}
+    for at in range(len(text) - key_length + 1):
+        if not keys:
+            break
+        key = text[at:at + key_length]
+        if key in keys:
+            key_at[key] = at
+            keys.discard(key)
+    found = {}
+    for part in parts:
+        if len(part) < key_length:
+            found[part] = text.find(part)
+        else:
+            start = key_at.get(part[:key_length])
+            found[part] = -1 if start is None else text.find(part, start)
+    return found
+
+
 def claim_spans(article: str, claims: pd.DataFrame, claims_name: str) -> list[Span]:
     """Where each claim's figure sits in the article; quote and figure must be verbatim."""
+    quote_at = first_occurrences(article, set(claims["quote"]))
     spans = []
-    for index, claim in claims.iterrows():
+    for index, quote, figure_text in zip(claims.index, claims["quote"], claims["figure_text"],
+                                         strict=True):
         row = int(index) + 2
-        quote_at = article.find(claim["quote"])
-        if quote_at < 0:
+        if quote_at[quote] < 0:
             raise InputError("quote is not in the article (it must be verbatim)",
                              file=claims_name, row=row, field="quote")
-        figure_at = claim["quote"].find(claim["figure_text"])
+        figure_at = quote.find(figure_text)
         if figure_at < 0:
             raise InputError("figure_text is not inside the quote", file=claims_name, row=row,
                              field="figure_text")
-        start = quote_at + figure_at
-        spans.append(Span(start, start + len(claim["figure_text"])))
+        start = quote_at[quote] + figure_at
+        spans.append(Span(start, start + len(figure_text)))
     return spans
 
 
@@ -248,13 +276,13 @@ def ignored_spans(article: str, ignored: pd.DataFrame, ignored_name: str) -> lis
 
 def check_sources(claims: pd.DataFrame, sources: pd.DataFrame, claims_name: str) -> None:
     known = set(sources["source_id"])
-    for index, claim in claims.iterrows():
-        if claim["status"] == "draft" and not claim["primary_source_id"].strip():
+    for index, source_id, status in zip(claims.index, claims["primary_source_id"],
+                                        claims["status"], strict=True):
+        if status == "draft" and not source_id.strip():
             continue  # a draft ledger for a new story has no sources yet
-        if claim["primary_source_id"] not in known:
-            raise InputError(f"unknown source {claim['primary_source_id']!r} (not in "
-                             "sources.csv)", file=claims_name, row=int(index) + 2,
-                             field="primary_source_id")
+        if source_id not in known:
+            raise InputError(f"unknown source {source_id!r} (not in sources.csv)",
+                             file=claims_name, row=int(index) + 2, field="primary_source_id")
 
 
 class SpanIndex:
@@ -294,9 +322,9 @@ def check_coverage(article: str, article_name: str, accounted: list[Span]) -> No
 
 def parse_claims(claims: pd.DataFrame, claims_name: str) -> pd.DataFrame:
     records = []
-    for index, claim in claims.iterrows():
+    for index, figure_text in zip(claims.index, claims["figure_text"], strict=True):
         try:
-            figure = parse_figure(claim["figure_text"])
+            figure = parse_figure(figure_text)
         except ParseError as exc:
             raise InputError(f"figure does not parse ({exc.message})", file=claims_name,
                              row=int(index) + 2, field="figure_text") from None
