@@ -244,6 +244,15 @@ def test_non_figures_are_never_extracted(sentence):
         ("Total losses dropped by 25 per cent to HK$2.8 billion.",
          ["25 per cent", "HK$2.8 billion"], []),
         ("Losses fell from 2021 to S$3 billion in the year.", ["S$3 billion"], ["2021"]),
+        # after a verb of change, "from A to B" is two values, not a range
+        ("Reported losses jumped from $1.5bn to $2.6bn in a year.", ["$1.5bn", "$2.6bn"], []),
+        ("Arrests rose from about 3,000 to 4,000 people.", ["about 3,000", "4,000 people"], []),
+        ("It went up from 5% to 9%.", ["5%", "9%"], []),
+        # ... and a first value that would borrow the second's unit is left for the ledger
+        ("Their share fell from 70 to 40 percent.", ["40 percent"], ["70"]),
+        ("Seizures grew from 3 to 4 billion baht.", ["4 billion baht"], ["3"]),
+        # without the verb it is a range as written
+        ("Estimates run from $1.5bn to $2.6bn.", ["from $1.5bn to $2.6bn"], []),
         ("The gang converted $5 million to €6 million.", ["$5 million", "€6 million"], []),
         # regional marks; a bare "P" with a code-like number is not money
         ("The gang cost the victims at least Bt50 million, police said.",

@@ -282,6 +282,18 @@ LABEL_WORDS: Final[dict[str, str]] = {
         "a label or reference number (such as 'Article 5')"),
     **dict.fromkeys(("aged", "age", "ages"), "an age"),
 }
+# After one of these, "from A to B" is a change from one value to another, not a range
+# ("losses rose from $3 billion to $4 billion"): each value is a figure of its own.
+CHANGE_VERBS: Final = (
+    "rose", "rise", "rises", "rising", "risen", "fell", "fall", "falls", "falling", "fallen",
+    "grew", "grow", "grows", "growing", "grown", "increased", "increase", "increases",
+    "increasing", "decreased", "decrease", "decreases", "decreasing", "declined", "decline",
+    "declines", "declining", "dropped", "drop", "drops", "dropping", "jumped", "jump", "jumps",
+    "jumping", "climbed", "climb", "climbs", "climbing", "surged", "surge", "surges",
+    "surging", "soared", "soar", "soars", "soaring", "plunged", "plunge", "plunges",
+    "plunging", "slumped", "shrank", "shrunk", "shrinks", "shrinking", "doubled", "tripled",
+    "went up", "went down", "gone up", "gone down", "up", "down",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Records
@@ -451,6 +463,7 @@ _DAYS_THEN_MONTH_RE = re.compile(
     rf"\s+(?:of\s+)?(?:{_MONTH_ALT})(?![^\W\d_])"
 )
 _LABEL_BEFORE_RE = re.compile(rf"(?P<label>{_alternation(LABEL_WORDS)})\s*\Z", _I)
+_CHANGE_BEFORE_RE = re.compile(rf"\b(?:{_alternation(CHANGE_VERBS)})\s+(?:from\s+)?\Z", _I)
 _GLUED_BEFORE: Final = (
     (re.compile(r"[^\W\d_]-?\Z"), "part of a code or name (such as 'COVID-19')"),
     (re.compile(r"\d[:.]\Z"), "part of a clock time"),
@@ -698,6 +711,9 @@ def _scan(text: str, start: int) -> _Scan | None:
         hedge_bound, pos = _HEDGES[hedge], found.end()
     if found := _OPENER_RE.match(text, pos):
         opener, pos = found.group("opener").lower(), found.end()
+    change = bool(_CHANGE_BEFORE_RE.search(text, max(0, start - 40), start))
+    if change and opener == "from":
+        return None  # "rose from A to B": A and B are read one at a time, from A
     if opener is None and _VAGUE_RE.match(text, pos):
         return _scan_vague(text, pos, hedge, hedge_bound)
     first = _scan_quantity(text, pos)
@@ -709,7 +725,11 @@ def _scan(text: str, start: int) -> _Scan | None:
     pos, second, unjoined = first.end, None, None
     if joined := _CONNECTOR_RES[opener].match(text, pos):
         second = _scan_quantity(text, joined.end())
-        if second and (unjoined := _join_refusal(first, second)):
+        if second and change:
+            if _borrows_unit(first, second):
+                raise _cannot_read(_snippet(text, start, second.end), _CHANGE_WITHOUT_UNIT)
+            second = None
+        elif second and (unjoined := _join_refusal(first, second)):
             if opener:
                 raise _cannot_read(_snippet(text, start, second.end), unjoined)
             second = None
@@ -730,6 +750,21 @@ def _scan(text: str, start: int) -> _Scan | None:
         raise
     return _Scan(pos, hedge, hedge_bound, opener, first, second, post_hedge=post_hedge,
                  post_bound=post_bound, noun=noun, unjoined=unjoined)
+
+
+_CHANGE_WITHOUT_UNIT: Final = (
+    "it is a change from one value to another, not a range, and the first value has no unit "
+    "or scale of its own; claim each value with its unit (such as '70 percent')")
+
+
+def _borrows_unit(first: _Quantity, second: _Quantity) -> bool:
+    """A range's first end may borrow the second's unit or scale; a change's first value may
+    not, so reading it alone would give the wrong number ("fell from 70 to 40 percent")."""
+    return (
+        (second.currency is not None and first.currency is None)
+        or (second.percent and not first.percent)
+        or (second.scale is not None and first.scale is None)
+    )
 
 
 def _is_day_number(quantity: _Quantity) -> bool:
