@@ -79,6 +79,6 @@ benchmark: $(STAMP)
 
 ## clean: remove generated outputs (never data/raw or data/curated)
 clean:
-	rm -rf reports/notebooks reports/failed reports/site reports/.staging
+	rm -rf reports/notebooks reports/failed reports/site reports/.staging reports/.cache
 	rm -f reports/run_state.json reports/run_summary.json reports/*.png reports/.readme-current
 	rm -rf data/processed/*.csv figures/*.png figures/*.svg figures/*.pdf figures/*.csv figures/*.json figures/id

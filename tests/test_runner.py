@@ -148,3 +148,59 @@ def test_unknown_notebook_name_suggests_the_closest(fixture_root: Path):
     result = run_cli("run", "fixtur", root=fixture_root)
     assert result.returncode == 2
     assert "did you mean fixture?" in result.stderr
+
+
+# --- declared parameters are cached by the notebook's bytes -----------------------------------
+
+
+def test_cached_parameters_equal_papermills_reading_and_follow_an_edit(tmp_path: Path):
+    from crimefigures import params
+
+    notebook = tmp_path / "fixture.ipynb"
+    shutil.copy(FIXTURE, notebook)
+    cache = tmp_path / "cache.json"
+    fresh = params.declared_parameters(notebook, cache=None)
+    assert params.declared_parameters(notebook, cache=cache) == fresh
+    assert not cache.exists()  # written only when saved
+    params.save_parameter_cache()
+    assert len(json.loads(cache.read_text())) == 1
+    params._UNSAVED.clear()
+    assert params.declared_parameters(notebook, cache=cache) == fresh  # read back
+
+    edited = json.loads(notebook.read_text())
+    cell = next(c for c in edited["cells"] if "parameters" in c["metadata"].get("tags", []))
+    source = "".join(cell["source"])
+    assert fresh["draws"].default == 10 and "draws: int = 10 " in source
+    cell["source"] = source.replace("draws: int = 10 ", "draws: int = 11 ")
+    notebook.write_text(json.dumps(edited))
+    assert params.declared_parameters(notebook, cache=cache)["draws"].default == 11
+
+
+def test_damaged_parameter_cache_is_ignored(tmp_path: Path):
+    from crimefigures import params
+
+    notebook = tmp_path / "fixture.ipynb"
+    shutil.copy(FIXTURE, notebook)
+    cache = tmp_path / "cache.json"
+    fresh = params.declared_parameters(notebook, cache=cache)
+    params.save_parameter_cache()
+    key = next(iter(json.loads(cache.read_text())))
+    for damaged in ("{not json", "[]", json.dumps({key: [["draws", "complex", 1, ""]]}),
+                    json.dumps({key: [["draws", "int", "ten", ""]]}), json.dumps({key: 5})):
+        cache.write_text(damaged)
+        assert params.declared_parameters(notebook, cache=cache) == fresh
+
+
+def test_unchanged_notebook_parameters_are_read_without_importing_papermill(tmp_path: Path):
+    import subprocess
+    import sys
+
+    notebook = tmp_path / "fixture.ipynb"
+    shutil.copy(FIXTURE, notebook)
+    cache = tmp_path / "cache.json"
+    script = ("import sys; from crimefigures import params; "
+              f"params.declared_parameters({str(notebook)!r}, cache={str(cache)!r}); "
+              "params.save_parameter_cache(); print('papermill' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first run asks papermill, the second reads the cache

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import ast
 import difflib
+import hashlib
+import json
 import math
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crimefigures import paths
 from crimefigures.errors import ParameterError
 
 SUPPORTED_TYPES = ("int", "float", "bool", "str")
@@ -39,8 +44,96 @@ class Parameter:
         return f"{text}  # {self.help}" if self.help else text
 
 
-def declared_parameters(notebook: str | Path) -> dict[str, Parameter]:
-    """The parameters a notebook declares, in the order it declares them."""
+PARAMETER_CACHE = "reports/.cache/declared_parameters.json"
+_CACHE_ENTRIES = 64  # one per notebook version; old versions fall off the end
+_UNSAVED: dict[Path, dict[str, dict[str, Parameter]]] = {}
+
+
+def declared_parameters(notebook: str | Path,
+                        cache: str | Path | None = PARAMETER_CACHE) -> dict[str, Parameter]:
+    """The parameters a notebook declares, in the order it declares them.
+
+    What papermill reads is cached under the notebook's bytes (with this module's source and
+    papermill's version in the key): importing papermill alone takes about a second, and a
+    run with nothing to do should not pay it. New readings are kept in memory until
+    :func:`save_parameter_cache` (the runner calls it after a successful run, so a refused
+    command writes nothing). ``cache=None`` always asks papermill.
+    """
+    key = _cache_key(notebook) if cache is not None else None
+    if key is None or cache is None:
+        return _inspect(notebook)
+    cache_path = paths.resolve(cache)
+    if (cached := _UNSAVED.get(cache_path, {}).get(key)) is not None:
+        return cached
+    if (cached := _cached(cache_path, key)) is not None:
+        return cached
+    declared = _inspect(notebook)
+    _UNSAVED.setdefault(cache_path, {})[key] = declared
+    return declared
+
+
+def save_parameter_cache() -> None:
+    """Write the readings made since the last save to their cache files."""
+    while _UNSAVED:
+        cache, readings = _UNSAVED.popitem()
+        _store(cache, readings)
+
+
+def _cache_key(notebook: str | Path) -> str | None:
+    from importlib.metadata import version
+
+    try:
+        source = Path(notebook).read_bytes()
+    except OSError:
+        return None  # papermill reports the unreadable notebook
+    digest = hashlib.sha256(source)
+    digest.update(Path(__file__).read_bytes())
+    digest.update(version("papermill").encode())
+    return digest.hexdigest()
+
+
+def _read_cache(cache: Path) -> dict[str, Any]:
+    try:
+        entries = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # absent or damaged: papermill is asked again
+    return entries if isinstance(entries, dict) else {}
+
+
+def _cached(cache: Path, key: str) -> dict[str, Parameter] | None:
+    rows = _read_cache(cache).get(key)
+    try:
+        declared = {}
+        for name, type_name, default, help_ in rows:  # type: ignore[union-attr]
+            if type_name not in SUPPORTED_TYPES:
+                return None
+            declared[name] = Parameter(name, type_name, check_type(name, type_name, default),
+                                       help_)
+        return declared
+    except (TypeError, ValueError, ParameterError):
+        return None
+
+
+def _store(cache: Path, readings: dict[str, dict[str, Parameter]]) -> None:
+    entries = _read_cache(cache)
+    for key, declared in readings.items():
+        entries.pop(key, None)
+        entries[key] = [[p.name, p.type_name, p.default, p.help] for p in declared.values()]
+    kept = dict(list(entries.items())[-_CACHE_ENTRIES:])
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-")
+    except OSError:
+        return  # a cache that cannot be written only costs time
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(kept, file)
+        os.replace(temporary, cache)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _inspect(notebook: str | Path) -> dict[str, Parameter]:
     import papermill as pm  # imported here: it is slow and the CLI's other commands skip it
 
     try:

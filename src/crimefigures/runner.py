@@ -377,7 +377,9 @@ def run(
         say(f"waiting: another run holds {LOCK_FILE}")
         lock.acquire()
     try:
-        return _run_levels(levels, plan, force, jobs, say)
+        outcomes = _run_levels(levels, plan, force, jobs, say)
+        params.save_parameter_cache()
+        return outcomes
     finally:
         lock.release()
 
