@@ -73,8 +73,14 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
+# quantulum3, the parser's baseline, is installed only for the benchmark.
+BENCH_STAMP := $(VENV)/.crimefigures-benchmark
+$(BENCH_STAMP): $(STAMP) requirements-benchmark.txt
+	$(PY) -m pip install --quiet -r requirements-benchmark.txt
+	touch $(BENCH_STAMP)
+
 ## benchmark: measure parser, pipeline and Monte Carlo speed into reports/benchmark.md
-benchmark: $(STAMP)
+benchmark: $(BENCH_STAMP)
 	$(PY) scripts/benchmark.py all
 
 ## clean: remove generated outputs (never data/raw or data/curated)

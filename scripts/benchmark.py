@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 SECTIONS = ("parse", "mc", "pipeline", "growth")
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
                                      ".ruff_cache", ".hypothesis", "*.egg-info")
-QUANTULUM_HINT = "pip install quantulum3"
+QUANTULUM_HINT = "pip install -r requirements-benchmark.txt"
 WORKER_START_ALLOWANCE = 300.0  # seconds for a growth worker to import and write its files
 Table = list[list[str]]
 
@@ -279,7 +279,7 @@ def section_parse(args: argparse.Namespace) -> list[str]:
     lines = ["## Parser and extractor throughput", ""]
     if parser is None:
         lines += [f"quantulum3 is not installed, so there is no baseline: `{QUANTULUM_HINT}` "
-                  "(benchmark-only; not in requirements.txt).", ""]
+                  "(`make benchmark` does this; benchmark-only, not in requirements.txt).", ""]
 
     extract_seconds, extracted = timed(lambda: [extract_figures(s) for s in corpus])
     phrases = [f.text for found in extracted for f in found]

@@ -42,6 +42,19 @@ def test_environment_yml_matches_requirements():
     assert _conda() == _requirements()
 
 
+def test_benchmark_requirements_are_pinned_apart_and_reach_conda_users():
+    lines = [line.split("#")[0].strip()
+             for line in (REPO / "requirements-benchmark.txt").read_text().splitlines()]
+    pins = dict(line.split("==") for line in lines if line)
+    assert "quantulum3" in pins
+    assert all(re.fullmatch(r"[0-9][0-9A-Za-z.]*", version) for version in pins.values())
+    assert not set(pins) & set(_requirements())  # benchmark-only: never in the runtime set
+    document = yaml.safe_load((REPO / "environment.yml").read_text())
+    pip_section = next(item["pip"] for item in document["dependencies"]
+                       if isinstance(item, dict))
+    assert "-r requirements-benchmark.txt" in pip_section
+
+
 def test_environment_yml_is_conda_forge_python_311():
     document = yaml.safe_load((REPO / "environment.yml").read_text())
     assert document["channels"] == ["conda-forge"]
