@@ -56,7 +56,7 @@ def test_parse_section_without_quantulum3_says_how_to_get_it(tmp_path: Path):
                        env={"PYTHONPATH": str(hidden)})
     assert result.returncode == 0, result.stderr
     report = out.read_text(encoding="utf-8")
-    assert "pip install quantulum3" in report
+    assert "pip install -r requirements-benchmark.txt" in report
     assert table_rows(report, "quantulum3")[0][1].startswith("not installed")
     assert table_rows(report, "parse, in-process")
     assert not table_rows(report, "quantulum3 parse")
