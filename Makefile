@@ -8,6 +8,8 @@ STAMP := $(VENV)/.crimefigures-installed
 KERNEL := crimefigures
 # Jupyter refuses to run as root without saying so explicitly (containers, CI machines).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# More JupyterLab options, e.g. make lab LAB_OPTS="--no-browser --port=8890".
+LAB_OPTS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce run site readme test lint lab clean benchmark
@@ -71,7 +73,7 @@ test: $(STAMP)
 
 ## lab: open JupyterLab on notebooks/ with the crimefigures kernel
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS) $(LAB_OPTS)
 
 # quantulum3, the parser's baseline, is installed only for the benchmark.
 BENCH_STAMP := $(VENV)/.crimefigures-benchmark
