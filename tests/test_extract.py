@@ -251,6 +251,8 @@ def test_non_figures_are_never_extracted(sentence):
         # ... and a first value that would borrow the second's unit is left for the ledger
         ("Their share fell from 70 to 40 percent.", ["40 percent"], ["70"]),
         ("Seizures grew from 3 to 4 billion baht.", ["4 billion baht"], ["3"]),
+        # "between" after such a verb is still a range: the change is the range's
+        ("Losses rose between 3 and 4 percent.", ["between 3 and 4 percent"], []),
         # without the verb it is a range as written
         ("Estimates run from $1.5bn to $2.6bn.", ["from $1.5bn to $2.6bn"], []),
         ("The gang converted $5 million to €6 million.", ["$5 million", "€6 million"], []),

@@ -711,8 +711,7 @@ def _scan(text: str, start: int) -> _Scan | None:
         hedge_bound, pos = _HEDGES[hedge], found.end()
     if found := _OPENER_RE.match(text, pos):
         opener, pos = found.group("opener").lower(), found.end()
-    change = bool(_CHANGE_BEFORE_RE.search(text, max(0, start - 40), start))
-    if change and opener == "from":
+    if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
     if opener is None and _VAGUE_RE.match(text, pos):
         return _scan_vague(text, pos, hedge, hedge_bound)
@@ -725,7 +724,7 @@ def _scan(text: str, start: int) -> _Scan | None:
     pos, second, unjoined = first.end, None, None
     if joined := _CONNECTOR_RES[opener].match(text, pos):
         second = _scan_quantity(text, joined.end())
-        if second and change:
+        if second and opener is None and _after_change_verb(text, start):
             if _borrows_unit(first, second):
                 raise _cannot_read(_snippet(text, start, second.end), _CHANGE_WITHOUT_UNIT)
             second = None
@@ -750,6 +749,11 @@ def _scan(text: str, start: int) -> _Scan | None:
         raise
     return _Scan(pos, hedge, hedge_bound, opener, first, second, post_hedge=post_hedge,
                  post_bound=post_bound, noun=noun, unjoined=unjoined)
+
+
+def _after_change_verb(text: str, start: int) -> bool:
+    """Only asked once a range opener or connector is seen: most figures never pay for it."""
+    return bool(_CHANGE_BEFORE_RE.search(text, max(0, start - 40), start))
 
 
 _CHANGE_WITHOUT_UNIT: Final = (
