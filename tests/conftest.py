@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
 # What a copy of the repository needs to run the pipeline (no .git, .venv or reports).
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
                                      ".ruff_cache", ".hypothesis", "*.egg-info")
@@ -36,3 +38,18 @@ def copy_repo(target: Path) -> Path:
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def fixture_root(tmp_path: Path) -> Path:
+    """A one-notebook project whose notebook writes its ``content: str`` parameter verbatim and
+    can be told to fail (``fail: bool``)."""
+    root = tmp_path / "proj"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fixture'\n")
+    shutil.copy(FIXTURE, root / "notebooks" / "fixture.ipynb")
+    pipeline = {"notebooks": {"fixture": {
+        "notebook": "notebooks/fixture.ipynb", "inputs": [],
+        "outputs": ["data/processed/fixture.txt"], "parameters": {}}}}
+    (root / "notebooks" / "pipeline.yml").write_text(yaml.safe_dump(pipeline))
+    return root

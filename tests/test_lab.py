@@ -85,7 +85,8 @@ def test_make_lab_serves_the_notebooks_with_the_crimefigures_kernel(lab_server: 
         _api(lab_server, f"kernels/{kernel['id']}", "DELETE")
 
 
-def test_each_notebook_run_all_with_its_defaults_gives_the_published_outputs(tmp_path: Path):
+def test_each_notebook_run_all_with_its_defaults_gives_the_published_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     copy = copy_repo(tmp_path / "repo")
     steps = runner.load_pipeline(REPO / "notebooks" / "pipeline.yml")
     default_steps = [s for s in steps if s.name == Path(s.notebook).stem]
@@ -94,16 +95,12 @@ def test_each_notebook_run_all_with_its_defaults_gives_the_published_outputs(tmp
         (copy / file).unlink()  # so every compared file below is written by this run
     notebooks = sorted((copy / "notebooks").glob("*.ipynb"))
     assert len(default_steps) == len(notebooks)
-    previous = os.environ.pop(paths.ROOT_ENV, None)
-    try:
-        for path in notebooks:
-            notebook = nbformat.read(path, as_version=4)
-            # JupyterLab starts the kernel in the notebook's folder; no parameters are injected.
-            NotebookClient(notebook, kernel_name="crimefigures", timeout=600,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if previous is not None:
-            os.environ[paths.ROOT_ENV] = previous
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)  # the kernel finds the root from its cwd
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        # JupyterLab starts the kernel in the notebook's folder; no parameters are injected.
+        NotebookClient(notebook, kernel_name="crimefigures", timeout=600,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     assert len(published) >= 10
     for file in published:
         assert (copy / file).read_bytes() == (REPO / file).read_bytes(), file

@@ -24,12 +24,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, copy_repo, run_cli
+from conftest import copy_repo, run_cli
 
 OUTPUT_DIRS = ("data/processed", "figures", "reports/notebooks")
 STAGING = "reports/.staging"
 WAITING = "waiting: another run holds reports/.run.lock"
-FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
 
 
 def output_hashes(root: Path, dirs: tuple[str, ...] = OUTPUT_DIRS) -> dict[str, str]:
@@ -309,18 +308,6 @@ INJECTION = (
 )
 
 
-@pytest.fixture
-def fixture_root(tmp_path: Path) -> Path:
-    """A one-notebook project whose notebook writes its ``content: str`` parameter verbatim."""
-    root = tmp_path / "proj"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[project]\nname = 'fixture'\n")
-    shutil.copy(FIXTURE, root / "notebooks" / "fixture.ipynb")
-    pipeline = {"notebooks": {"fixture": {
-        "notebook": "notebooks/fixture.ipynb", "inputs": [],
-        "outputs": ["data/processed/fixture.txt"], "parameters": {}}}}
-    (root / "notebooks" / "pipeline.yml").write_text(yaml.safe_dump(pipeline))
-    return root
 
 
 @pytest.mark.parametrize("via", ["-p", "-f"])

@@ -7,26 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import REPO, run_cli
+from conftest import FIXTURE, run_cli
 
 from crimefigures import runner
-
-FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
-
-
-@pytest.fixture
-def fixture_root(tmp_path: Path) -> Path:
-    """A minimal project whose pipeline is one notebook that can be told to fail."""
-    root = tmp_path / "proj"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[project]\nname = 'fixture'\n")
-    shutil.copy(FIXTURE, root / "notebooks" / "fixture.ipynb")
-    pipeline = {"notebooks": {"fixture": {
-        "notebook": "notebooks/fixture.ipynb", "inputs": [],
-        "outputs": ["data/processed/fixture.txt"], "parameters": {}}}}
-    (root / "notebooks" / "pipeline.yml").write_text(yaml.safe_dump(pipeline))
-    return root
 
 
 def test_misspelled_parameter_exits_2_with_suggestion_and_no_kernel(fixture_root: Path):

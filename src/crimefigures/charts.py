@@ -306,26 +306,23 @@ def footer(tables: Tables, source_ids: Sequence[str], language: str) -> str:
 
 
 def ratio_row(tables: Tables, ratio_id: str) -> pd.Series:
-    rows = tables.ratios[tables.ratios["ratio_id"] == ratio_id]
-    if rows.empty:
-        raise InputError(f"ratio {ratio_id!r} is missing", file=tables.files["ratios"],
-                         field="ratio_id")
-    return rows.iloc[0]
+    return _only_row(tables, "ratios", "ratio_id", ratio_id, f"ratio {ratio_id!r} is missing")
 
 
 def claim_row(tables: Tables, claim_id: str) -> pd.Series:
-    rows = tables.figures[tables.figures["claim_id"] == claim_id]
-    if rows.empty:
-        raise InputError(f"claim {claim_id!r} is missing", file=tables.files["figures"],
-                         field="claim_id")
-    return rows.iloc[0]
+    return _only_row(tables, "figures", "claim_id", claim_id, f"claim {claim_id!r} is missing")
 
 
 def check_row(tables: Tables, claim_id: str) -> pd.Series:
-    rows = tables.fact_check[tables.fact_check["claim_id"] == claim_id]
+    return _only_row(tables, "fact_check", "claim_id", claim_id,
+                     f"claim {claim_id!r} has no fact-check row")
+
+
+def _only_row(tables: Tables, table: str, column: str, value: str, missing: str) -> pd.Series:
+    frame = getattr(tables, table)
+    rows = frame[frame[column] == value]
     if rows.empty:
-        raise InputError(f"claim {claim_id!r} has no fact-check row",
-                         file=tables.files["fact_check"], field="claim_id")
+        raise InputError(missing, file=tables.files[table], field=column)
     return rows.iloc[0]
 
 

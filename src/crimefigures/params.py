@@ -102,9 +102,11 @@ def _read_cache(cache: Path) -> dict[str, Any]:
 
 def _cached(cache: Path, key: str) -> dict[str, Parameter] | None:
     rows = _read_cache(cache).get(key)
+    if not isinstance(rows, list):
+        return None
     try:
         declared = {}
-        for name, type_name, default, help_ in rows:  # type: ignore[union-attr]
+        for name, type_name, default, help_ in rows:
             if type_name not in SUPPORTED_TYPES:
                 return None
             declared[name] = Parameter(name, type_name, check_type(name, type_name, default),
