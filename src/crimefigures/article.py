@@ -10,10 +10,8 @@ from pathlib import Path
 from crimefigures import paths
 from crimefigures.errors import InputError
 
-ARTICLE_PATH = "data/raw/article.txt"
 
-
-def read_article(path: str | Path = ARTICLE_PATH) -> str:
+def read_article(path: str | Path) -> str:
     """The article as text; refuses empty, binary and non-UTF-8 files with one line."""
     file = paths.resolve(path)
     name = paths.relative(file)
@@ -35,3 +33,35 @@ def read_article(path: str | Path = ARTICLE_PATH) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"article is not valid UTF-8 ({exc.reason})", file=name,
                          offset=exc.start) from None
+
+
+ORIGIN_FIELDS = ("outlet", "title", "url", "date_published", "credited_to", "language", "sha256")
+
+
+def read_origin(path: str | Path) -> dict:
+    """The article's origin (article.yml): outlet, title, URL, date, credit, language, hash."""
+    import yaml
+
+    file = paths.resolve(path)
+    name = paths.relative(file)
+    try:
+        origin = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("origin file not found (python -m crimefigures new-story writes it)",
+                         file=name) from None
+    except yaml.YAMLError:
+        raise InputError("not valid YAML", file=name) from None
+    if not isinstance(origin, dict):
+        raise InputError("expected a mapping of origin fields", file=name)
+    for key in ORIGIN_FIELDS:
+        if key not in origin:
+            raise InputError("missing origin field", file=name, field=key)
+    return origin
+
+
+def header_markdown(origin_path: str | Path) -> str:
+    """One paragraph naming the article a notebook analyses, from its origin record."""
+    origin = read_origin(origin_path)
+    return (f"**Story:** [{origin['title']}]({origin['url']}), {origin['outlet']}, "
+            f"{origin['date_published']} (credited to {origin['credited_to']}). "
+            f"Article text SHA-256 `{str(origin['sha256'])[:12]}…`.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 
 from crimefigures import factcheck, ledger, parse, paths, ranges, ratios, reference, style
+from crimefigures.analysis_spec import AnalysisSpec, load_spec
 from crimefigures.errors import InputError, ParameterError
 from crimefigures.i18n import (
     BABEL_LOCALES,
@@ -38,7 +39,7 @@ from crimefigures.i18n import (
     format_percent,
     message,
 )
-from crimefigures.uncertainty import DrawBank, HedgeConstants, Interval, summarise
+from crimefigures.uncertainty import DrawBank, Interval, summarise
 
 # The ratios the charts are about (rows of ratios.csv).
 FRANCE_RATIO = "illicit_flows_to_france_gdp_imf"
@@ -83,31 +84,27 @@ class Tables:
     ranges: pd.DataFrame
     sources: pd.DataFrame
     reference: pd.DataFrame
+    settings: ratios.Settings
+    spec: AnalysisSpec
     files: dict[str, str]
 
 
-def load_tables(
-    *,
-    figures_path: str | Path = ledger.FIGURES_PATH,
-    ratios_path: str | Path = ratios.RATIOS_PATH,
-    fact_check_path: str | Path = factcheck.FACT_CHECK_OUTPUT,
-    ranges_path: str | Path = ranges.RANGES_PATH,
-    sources_path: str | Path = ledger.SOURCES_PATH,
-    reference_path: str | Path = reference.REFERENCE_PATH,
-) -> Tables:
-    """Read and validate every input of notebook 04."""
-    files = {
-        "figures": figures_path, "ratios": ratios_path, "fact_check": fact_check_path,
-        "ranges": ranges_path, "sources": sources_path, "reference": reference_path,
-    }  # fmt: skip
+TABLE_NAMES = ("figures", "ratios", "settings", "fact_check", "ranges", "sources", "reference",
+               "analysis")
+
+
+def load_tables(files: Mapping[str, str | Path]) -> Tables:
+    """Read and validate every input of notebook 04 (``files`` maps table names to paths)."""
     return Tables(
-        figures=ledger.read_figures(figures_path),
-        ratios=ratios.read_ratios(ratios_path),
-        fact_check=factcheck.read_comparison(fact_check_path),
-        ranges=ranges.read_table(ranges_path),
-        sources=ledger.read_sources(sources_path),
-        reference=reference.load_reference(reference_path),
-        files={name: paths.relative(path) for name, path in files.items()},
+        figures=ledger.read_figures(files["figures"]),
+        ratios=ratios.read_ratios(files["ratios"]),
+        fact_check=factcheck.read_comparison(files["fact_check"]),
+        ranges=ranges.read_table(files["ranges"]),
+        sources=ledger.read_sources(files["sources"]),
+        reference=reference.load_reference(files["reference"]),
+        settings=ratios.read_settings(files["settings"]),
+        spec=load_spec(files["analysis"]),
+        files={name: paths.relative(files[name]) for name in TABLE_NAMES},
     )
 
 
@@ -630,41 +627,10 @@ def flows_vs_gdp(tables: Tables, *, language: str) -> Chart:
 # --- Figure 3: Monte Carlo distributions of the headline shares -------------------------
 
 
-def _single(tables: Tables, column: str) -> object:
-    values = tables.ratios[column].unique()
-    if len(values) != 1:
-        raise InputError(f"ratios were made with more than one {column} "
-                         f"({', '.join(map(str, values))})", file=tables.files["ratios"],
-                         field=column)
-    return values[0]
-
-
-def _year_of(tables: Tables, prefix: str, default: int) -> int:
-    """The year in the first reference key starting with ``prefix`` (population:...)."""
-    for expression in (*tables.ratios["numerator"], *tables.ratios["denominator"]):
-        for term in _terms(expression):
-            if term.startswith(prefix):
-                return int(_key_parts(term)[4])
-    return default
-
-
-def ratio_settings(tables: Tables, hedges: HedgeConstants) -> ratios.Settings:
-    """The settings that made ratios.csv, read from its columns and reference keys."""
-    source = str(_single(tables, "gdp_source"))
-    vintage = str(_single(tables, "weo_vintage")) or imf_vintage_year(tables)[0]
-    return ratios.Settings(
-        hedges=hedges, distribution=str(_single(tables, "distribution")),
-        draws=int(_single(tables, "draws")), seed=int(_single(tables, "seed")),
-        gdp_source=source, weo_vintage=vintage, gdp_year=int(_single(tables, "gdp_year")),
-        population_year=_year_of(tables, f"{reference.POPULATION}:",
-                                 ratios.Settings.population_year),
-    )
-
-
 def headline_shares(tables: Tables) -> tuple[str, ...]:
-    """The headline ratios (ranges.HEADLINE_RATIOS) that are fractions, in that order."""
+    """The story's headline ratios that are fractions, in the order analysis.yml gives."""
     units = tables.ratios.set_index("ratio_id")["unit"]
-    return tuple(r for r in ranges.HEADLINE_RATIOS if r in units.index
+    return tuple(r for r in tables.spec.headlines if r in units.index
                  and units[r] == "fraction")
 
 
@@ -680,7 +646,7 @@ def _check_recomputed(tables: Tables, ratio_id: str, recomputed: dict[str, float
                 file=tables.files["ratios"], row=index + 2, field=column)
 
 
-def redraw_ratios(tables: Tables, hedges: HedgeConstants, ratio_ids: Sequence[str],
+def redraw_ratios(tables: Tables, ratio_ids: Sequence[str],
                   draws: int | None = None) -> dict[str, np.ndarray]:
     """Monte Carlo samples of each ratio, redrawn with the settings recorded in ratios.csv.
 
@@ -688,12 +654,12 @@ def redraw_ratios(tables: Tables, hedges: HedgeConstants, ratio_ids: Sequence[st
     ratios.csv's, or this raises. ``draws`` (fewer, for quick checks) skips the percentile
     check but not the interval check.
     """
-    settings = ratio_settings(tables, hedges)
-    specs = tuple(s for s in ratios.RATIOS if s.ratio_id in ratio_ids)
+    settings = tables.settings
+    specs = tuple(s for s in tables.spec.ratios if s.ratio_id in ratio_ids)
     missing = sorted(set(ratio_ids) - {s.ratio_id for s in specs})
     if missing:
-        raise InputError(f"ratio {missing[0]!r} is not one the package defines",
-                         file=tables.files["ratios"], field="ratio_id")
+        raise InputError(f"ratio {missing[0]!r} is not one the story's analysis declares",
+                         file=tables.files["analysis"], field="ratios")
     terms = ratios.resolve_terms(specs, tables.figures, settings, tables.reference)
     bank = DrawBank(settings.seed, draws or settings.draws, settings.distribution)
     samples = {}
@@ -775,12 +741,11 @@ def _draw_distribution(ax, rows: pd.DataFrame, language: str) -> None:
     ax.yaxis.set_major_formatter(style.percent_formatter(language, digits=1))
 
 
-def ratio_distributions(tables: Tables, *, hedges: HedgeConstants, language: str,
-                        draws: int | None = None) -> Chart:
+def ratio_distributions(tables: Tables, *, language: str, draws: int | None = None) -> Chart:
     ratio_ids = headline_shares(tables)
-    samples = redraw_ratios(tables, hedges, ratio_ids, draws)
+    samples = redraw_ratios(tables, ratio_ids, draws)
     data = ratio_distributions_table(tables, samples)
-    settings = ratio_settings(tables, hedges)
+    settings = tables.settings
     france = ratio_row(tables, FRANCE_RATIO)
     title = message("fig3_title", language,
                     range=percent_range(france["mc_p05"], france["mc_p95"], language))
@@ -1300,11 +1265,10 @@ FIGURE_NAMES = ("fig1_money_claims", "fig2_flows_vs_gdp", "fig3_ratio_distributi
                 "fig6_sensitivity_tornado", "fig7_fact_check_scoreboard")
 
 
-def draw_chart(name: str, tables: Tables, *, hedges: HedgeConstants, language: str,
-               draws: int | None = None) -> Chart:
+def draw_chart(name: str, tables: Tables, *, language: str, draws: int | None = None) -> Chart:
     """One publication chart by name (see FIGURE_NAMES)."""
     if name == "fig3_ratio_distributions":
-        return ratio_distributions(tables, hedges=hedges, language=language, draws=draws)
+        return ratio_distributions(tables, language=language, draws=draws)
     builders = {
         "fig1_money_claims": money_claims, "fig2_flows_vs_gdp": flows_vs_gdp,
         "fig4_enforcement_vs_scale": enforcement_vs_scale,

@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--list-params", metavar="NOTEBOOK",
                      help="print a notebook's parameters with types and defaults")
     run.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
+    run.add_argument("--story", dest="stories", action="append", default=[], metavar="SLUG",
+                     help="run this story (repeatable; default: every story in data/raw)")
+    run.add_argument("--language", choices=("en", "id"),
+                     help="run only this language's figure steps (and the steps they need)")
 
     parse = commands.add_parser("parse", help="parse one figure phrase to JSON")
     parse.add_argument("phrase", nargs="?", help="e.g. 'up to $3 trillion'")
@@ -75,7 +79,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         runner.run(args.notebooks, cli_parameters=dict(args.parameters),
                    parameter_file=args.parameter_file, force=args.force,
-                   dry_run=args.dry_run, jobs=args.jobs)
+                   dry_run=args.dry_run, jobs=args.jobs, stories=args.stories,
+                   language=args.language)
     except runner.NotebookFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -85,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
 def _list_params(name: str) -> int:
     from crimefigures import params, runner
 
-    steps = runner.select(runner.load_pipeline(), [name])
+    steps = runner.select(runner.load_templates(), [name])
     declared = params.declared_parameters(steps[0].notebook_path)
     print(f"{steps[0].notebook}:")
     for parameter in declared.values():

@@ -15,14 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from crimefigures import atomic, ledger, paths
+from crimefigures import atomic, ledger, paths, units
 from crimefigures.errors import InputError, ParseError
 from crimefigures.parse import parse_figure
 from crimefigures.uncertainty import HedgeConstants, Interval, analysis_interval
-
-FACT_CHECKS_PATH = "data/curated/fact_checks.csv"
-BENCHMARKS_PATH = "data/curated/benchmarks.csv"
-FACT_CHECK_OUTPUT = "data/processed/fact_check.csv"
 
 VERDICTS = ("consistent", "overstated", "understated", "misattributed", "hedge_inverted",
             "scope_changed", "date_changed", "unverified")
@@ -98,11 +94,11 @@ _LEAN = {"lower": "floor", "upper": "ceiling", "approx": "about", "exact": "exac
          "range": "range"}
 
 
-def read_fact_checks(path: str | Path = FACT_CHECKS_PATH) -> pd.DataFrame:
+def read_fact_checks(path: str | Path) -> pd.DataFrame:
     return ledger.read_table(path, FACT_CHECK_COLUMNS, FACT_CHECK_COLUMNS, FACT_CHECKS_SCHEMA)
 
 
-def read_benchmarks(path: str | Path = BENCHMARKS_PATH) -> pd.DataFrame:
+def read_benchmarks(path: str | Path) -> pd.DataFrame:
     return ledger.read_table(path, BENCHMARK_COLUMNS, BENCHMARK_COLUMNS[:-1], BENCHMARKS_SCHEMA)
 
 
@@ -195,7 +191,7 @@ def verdict_basis(verdict: str, article: Interval, source: Interval, change: str
 
 
 def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFrame,
-            hedges: HedgeConstants, name: str = FACT_CHECKS_PATH) -> pd.DataFrame:
+            hedges: HedgeConstants, name: str = "fact_checks.csv") -> pd.DataFrame:
     """Article interval beside source interval for every claim, with computed relations."""
     check_fact_checks(fact_checks, figures, sources, name)
     by_source = sources.set_index("source_id")
@@ -226,15 +222,15 @@ def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFr
             "explanation": check["explanation"],
         })
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
-    return ledger.validate(table, COMPARISON_SCHEMA, FACT_CHECK_OUTPUT)
+    return ledger.validate(table, COMPARISON_SCHEMA, "fact_check")
 
 
-def write_comparison(table: pd.DataFrame, path: str | Path = FACT_CHECK_OUTPUT) -> Path:
+def write_comparison(table: pd.DataFrame, path: str | Path) -> Path:
     ledger.validate(table, COMPARISON_SCHEMA, paths.relative(path))
     return atomic.write_csv(path, table)
 
 
-def read_comparison(path: str | Path = FACT_CHECK_OUTPUT) -> pd.DataFrame:
+def read_comparison(path: str | Path) -> pd.DataFrame:
     file = paths.resolve(path)
     try:
         frame = pd.read_csv(file, keep_default_na=False)
@@ -245,11 +241,15 @@ def read_comparison(path: str | Path = FACT_CHECK_OUTPUT) -> pd.DataFrame:
 
 
 def benchmark_intervals(benchmarks: pd.DataFrame, hedges: HedgeConstants,
-                        name: str = BENCHMARKS_PATH) -> dict[str, Interval]:
-    """Published comparison figures (UNODC, GFI) as analysis intervals, in base units."""
+                        name: str = "benchmarks.csv") -> dict[str, tuple[Interval, units.Unit]]:
+    """Published comparison figures as analysis intervals with their units (percent as a
+    fraction)."""
     out = {}
     for index, row in benchmarks.iterrows():
         _, interval = parsed_interval(row["figure_text"], hedges, name=name,
                                       row=int(index) + 2, field="figure_text")
-        out[row["benchmark_id"]] = interval
+        figure = parse_figure(row["figure_text"])
+        if figure.unit == "percent":
+            interval = interval / 100.0
+        out[row["benchmark_id"]] = (interval, units.of_figure(figure.unit, figure.noun))
     return out

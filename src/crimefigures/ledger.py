@@ -18,15 +18,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures import atomic, paths
-from crimefigures.article import ARTICLE_PATH, read_article
+from crimefigures.article import read_article
 from crimefigures.errors import InputError, ParseError
 from crimefigures.extract import extract_figures, find_number_tokens
 from crimefigures.parse import FIGURE_FIELDS, parse_figure
-
-CLAIMS_PATH = "data/curated/claims.csv"
-SOURCES_PATH = "data/curated/sources.csv"
-IGNORED_PATH = "data/curated/ignored_numbers.csv"
-FIGURES_PATH = "data/processed/figures.csv"
 
 CLAIM_COLUMNS = ("claim_id", "quote", "figure_text", "measure", "geography", "period",
                  "attributed_to", "reported_by", "primary_source_id", "status", "notes")
@@ -183,15 +178,15 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, name: str) -> pd.D
                          field=field) from None
 
 
-def read_claims(path: str | Path = CLAIMS_PATH) -> pd.DataFrame:
+def read_claims(path: str | Path) -> pd.DataFrame:
     return read_table(path, CLAIM_COLUMNS, CLAIM_REQUIRED, CLAIMS_SCHEMA)
 
 
-def read_sources(path: str | Path = SOURCES_PATH) -> pd.DataFrame:
+def read_sources(path: str | Path) -> pd.DataFrame:
     return read_table(path, SOURCE_COLUMNS, SOURCE_REQUIRED, SOURCES_SCHEMA)
 
 
-def read_ignored(path: str | Path = IGNORED_PATH) -> pd.DataFrame:
+def read_ignored(path: str | Path) -> pd.DataFrame:
     return read_table(path, IGNORED_COLUMNS, IGNORED_REQUIRED, IGNORED_SCHEMA)
 
 
@@ -337,10 +332,10 @@ def parse_claims(claims: pd.DataFrame, claims_name: str) -> pd.DataFrame:
 
 
 def build_figures(
-    article_path: str | Path = ARTICLE_PATH,
-    claims_path: str | Path = CLAIMS_PATH,
-    sources_path: str | Path = SOURCES_PATH,
-    ignored_path: str | Path = IGNORED_PATH,
+    article_path: str | Path,
+    claims_path: str | Path,
+    sources_path: str | Path,
+    ignored_path: str | Path,
 ) -> pd.DataFrame:
     """One row per claim: the ledger columns, the parse fields and the figure's span."""
     article = read_article(article_path)
@@ -360,15 +355,15 @@ def build_figures(
     figures["span_end"] = [s.end for s in spans]
     for column in ("low", "high", "point"):
         figures[column] = figures[column].astype(float)
-    return validate(figures[list(FIGURE_COLUMNS)], FIGURES_SCHEMA, FIGURES_PATH)
+    return validate(figures[list(FIGURE_COLUMNS)], FIGURES_SCHEMA, "figures")
 
 
-def write_figures(figures: pd.DataFrame, output_path: str | Path = FIGURES_PATH) -> Path:
+def write_figures(figures: pd.DataFrame, output_path: str | Path) -> Path:
     validate(figures, FIGURES_SCHEMA, paths.relative(output_path))
     return atomic.write_csv(output_path, figures)
 
 
-def read_figures(path: str | Path = FIGURES_PATH) -> pd.DataFrame:
+def read_figures(path: str | Path) -> pd.DataFrame:
     """The processed figures table, typed and validated."""
     file = paths.resolve(path)
     try:

@@ -76,3 +76,20 @@ def reports_dir() -> Path:
 
 def notebooks_dir() -> Path:
     return repo_root() / "notebooks"
+
+
+def stories() -> list[str]:
+    """Every story in the repository: a folder in data/raw with an article.yml.
+
+    Ordered by the article's date, then slug, so the first story is the oldest one.
+    """
+    import yaml
+
+    found = []
+    for origin in sorted(data_raw().glob("*/article.yml")):
+        try:
+            meta = yaml.safe_load(origin.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError:
+            meta = {}
+        found.append((str(meta.get("date_published", "")), origin.parent.name))
+    return [slug for _, slug in sorted(found)]

@@ -9,32 +9,18 @@ do not depend on the order of the draws, so neither does the tornado table.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from crimefigures import atomic, ledger, paths
+from crimefigures import atomic, ledger, paths, units
+from crimefigures.analysis_spec import AnalysisSpec, CheckSpec, Expression, StatementSpec
 from crimefigures.errors import InputError
-from crimefigures.ratios import RATIOS, DrawSource, RatioSpec, Settings, compute_ratios
+from crimefigures.ratios import DrawSource, RatioSpec, Settings, Term, compute_ratios
 from crimefigures.uncertainty import Interval
-
-RANGES_PATH = "data/processed/ranges.csv"
-CHECKS_PATH = "data/processed/consistency_checks.csv"
-STATEMENTS_PATH = "data/processed/statements.csv"
-
-HEADLINE_RATIOS = (
-    "illicit_flows_to_france_gdp_article",
-    "illicit_flows_to_france_gdp_imf",
-    "illicit_flows_to_world_gdp",
-    "syndicate_to_mekong_three_gdp",
-    "seized_to_illicit_flows",
-    "cambodia_victims_per_1000",
-    "myanmar_victims_per_1000",
-    "myanmar_to_cambodia_victims",
-)
 
 # One-at-a-time ranges, wide enough to cover how a careful reader might read each hedge.
 HEDGE_SWEEP: dict[str, tuple[float, ...]] = {
@@ -101,7 +87,7 @@ DrawFactory = Callable[[Settings], DrawSource | None]
 
 
 def sweep(figures: pd.DataFrame, base: Settings, table: pd.DataFrame,
-          specs: tuple[RatioSpec, ...] = RATIOS,
+          specs: Sequence[RatioSpec],
           draw_factory: DrawFactory = lambda settings: None) -> pd.DataFrame:
     """Every ratio under every variant, long format: one row per (variant, ratio)."""
     frames = []
@@ -112,7 +98,7 @@ def sweep(figures: pd.DataFrame, base: Settings, table: pd.DataFrame,
     return pd.concat(frames, ignore_index=True)
 
 
-def tornado(swept: pd.DataFrame, ratio_ids: tuple[str, ...] = HEADLINE_RATIOS) -> pd.DataFrame:
+def tornado(swept: pd.DataFrame, ratio_ids: Sequence[str]) -> pd.DataFrame:
     """Per ratio and factor: how far the median moves, largest swing first."""
     baseline = swept[swept["factor"] == "baseline"].set_index("ratio_id")
     rows = []
@@ -134,10 +120,10 @@ def tornado(swept: pd.DataFrame, ratio_ids: tuple[str, ...] = HEADLINE_RATIOS) -
                 "relative_swing": swing / base_p50 if base_p50 else float("nan"),
             })
     table = pd.DataFrame(rows, columns=list(RANGES_COLUMNS))
-    order = table.assign(_rank=table["ratio_id"].map(ratio_ids.index))
+    order = table.assign(_rank=table["ratio_id"].map(list(ratio_ids).index))
     table = order.sort_values(["_rank", "swing", "factor"], ascending=[True, False, True],
                               kind="mergesort").drop(columns="_rank").reset_index(drop=True)
-    return ledger.validate(table, RANGES_SCHEMA, RANGES_PATH)
+    return ledger.validate(table, RANGES_SCHEMA, "ranges")
 
 
 # --- consistency checks --------------------------------------------------------------------
@@ -150,141 +136,120 @@ def _fmt(interval: Interval, unit: str = "") -> str:
     return f"[{interval.low:.4g}, {interval.high:.4g}]{unit}"
 
 
-def consistency_checks(terms: dict[str, Interval], benchmarks: dict[str, Interval],
-                       sources: dict[str, Interval],
-                       syndicate_share_limit: float = 0.10) -> pd.DataFrame:
-    """Cross-claim checks; each states inputs and result and passes or flags.
+@dataclass(frozen=True)
+class Evaluated:
+    interval: Interval
+    unit: units.Unit
 
-    ``terms`` holds the article's claims as analysis intervals in base units
-    (percent as a fraction), ``sources`` the primary sources' figures for the same
-    claims, and ``benchmarks`` the published comparison figures.
-    """
-    rows = []
 
-    proceeds, flows = terms["C01"], terms["C04"]
-    rows.append(("up_to_3tn_vs_2_to_3tn",
-                 "Does 'up to $3 trillion' (C01) agree with '$2-3 trillion' (C04)?",
-                 f"C01 {_fmt(proceeds)} USD; C04 {_fmt(flows)} USD",
-                 f"same ceiling: {proceeds.high == flows.high}",
-                 "pass" if proceeds.high == flows.high else "flag"))
+def _sum(names: Sequence[str], quantities: Mapping[str, Evaluated], check_id: str,
+         file: str) -> Evaluated:
+    missing = [n for n in names if n not in quantities]
+    if missing:
+        raise InputError(f"check {check_id} uses {missing[0]}, which is not a claim, source "
+                         "figure, benchmark or yardstick of this story", file=file,
+                         field=f"checks.{check_id}")
+    first = quantities[names[0]]
+    total = first.interval
+    for name in names[1:]:
+        other = quantities[name]
+        if other.unit != first.unit:
+            raise InputError(f"check {check_id}: term {name} is {other.unit}, but "
+                             f"{names[0]} is {first.unit}; a sum needs one unit", file=file,
+                             field=f"checks.{check_id}")
+        total = total + other.interval
+    return Evaluated(total, first.unit)
 
-    syndicate = terms["C03"]
-    share = syndicate / flows
-    rows.append(("one_syndicate_vs_total",
-                 f"Is $50 billion for one syndicate (C03) under {syndicate_share_limit:.0%} of "
-                 "all illicit flows (C04)?",
-                 f"C03 {_fmt(syndicate)} USD; C04 {_fmt(flows)} USD",
-                 f"share {_fmt(share)}",
-                 "pass" if share.high <= syndicate_share_limit else "flag"))
 
-    article_sum = terms["C11"] + terms["C12"]
-    source_sum = sources["C11"] + sources["C12"]
-    vague = terms["C10"]
-    for label, total in (("article", article_sum), ("un", source_sum)):
-        inside = vague.low <= total.low and total.high <= vague.high
-        rows.append((f"cambodia_plus_myanmar_fit_hundreds_of_thousands_{label}",
-                     "Do Cambodia and Myanmar together fit 'hundreds of thousands' (C10)? "
-                     f"({'the article' if label == 'article' else 'the UN'}'s figures)",
-                     f"C11 + C12 {_fmt(total)} people; C10 {_fmt(vague)} people",
-                     f"sum inside C10: {inside}", "pass" if inside else "flag"))
+def evaluate(expression: Expression, quantities: Mapping[str, Evaluated],
+             ratios: pd.DataFrame, ratio_units: Mapping[str, units.Unit], check_id: str,
+             file: str) -> Evaluated:
+    """One side of a check as an interval with its unit."""
+    if expression.value is not None:
+        return Evaluated(Interval(expression.value, expression.value), units.Unit())
+    if expression.ratio is not None:
+        row = ratios.set_index("ratio_id").loc[expression.ratio]
+        return Evaluated(Interval(float(row["low"]), float(row["high"])),
+                         ratio_units[expression.ratio])
+    top = _sum(expression.terms, quantities, check_id, file)
+    if not expression.over:
+        return top
+    bottom = _sum(expression.over, quantities, check_id, file)
+    return Evaluated(top.interval / bottom.interval, top.unit / bottom.unit)
 
-    drug_share = terms["C06"]
-    unodc = benchmarks["unodc_2011_drug_share_of_crime_proceeds"] / 100.0
-    gfi = benchmarks["gfi_2017_drug_trafficking"] / benchmarks["gfi_2017_transnational_crime"]
-    for label, bench, what in (("unodc", unodc, "UNODC 2011 share of all crime proceeds"),
-                               ("gfi", gfi, "GFI 2017 drug trafficking / all 11 markets")):
-        overlap = drug_share.overlaps(bench)
-        rows.append((f"drug_share_vs_{label}",
-                     f"Does the 40-70% drug share (C06) fit the {what}?",
-                     f"C06 {_fmt(drug_share)}; {label.upper()} {_fmt(bench)}",
-                     f"overlap: {overlap}", "pass" if overlap else "flag"))
 
+_TESTS: dict[str, Callable[[Interval, Interval], bool]] = {
+    "overlaps": lambda a, b: a.overlaps(b),
+    "inside": lambda a, b: b.low <= a.low and a.high <= b.high,
+    "below": lambda a, b: a.high <= b.low,
+    "above": lambda a, b: a.low >= b.high,
+    "same_high": lambda a, b: a.high == b.high,
+}
+
+
+def check_quantities(claims: Mapping[str, Term], comparison: pd.DataFrame,
+                     figures: pd.DataFrame,
+                     benchmarks: Mapping[str, tuple[Interval, units.Unit]]
+                     ) -> dict[str, Evaluated]:
+    """Everything a check may name: claims, source:<claim> (the primary source's figure) and
+    bench:<id>, each with its unit; percentages as fractions."""
+    found = {k: Evaluated(t.interval, t.unit) for k, t in claims.items()}
+    percent = set(figures.loc[figures["unit"] == "percent", "claim_id"])
+    for row in comparison.itertuples():
+        if row.claim_id in claims and row.source_low == row.source_low:  # not NaN
+            interval = Interval(float(row.source_low), float(row.source_high))
+            if row.claim_id in percent:
+                interval = interval / 100.0
+            found[f"source:{row.claim_id}"] = Evaluated(interval, claims[row.claim_id].unit)
+    found |= {f"bench:{k}": Evaluated(i, u) for k, (i, u) in benchmarks.items()}
+    return found
+
+
+def run_checks(spec: AnalysisSpec, quantities: Mapping[str, Evaluated], ratios: pd.DataFrame,
+               ratio_units: Mapping[str, units.Unit], *, file: str) -> pd.DataFrame:
+    """Every consistency check the story declares; each states inputs and result."""
+    rows = [_run_check(check, quantities, ratios, ratio_units, file) for check in spec.checks]
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
-def flows_vs_world_gdp_check(ratios: pd.DataFrame, benchmarks: dict[str, Interval]
-                             ) -> pd.DataFrame:
-    """$2-3tn as a share of world GDP against UNODC's 2-5%."""
-    row = ratios.set_index("ratio_id").loc["illicit_flows_to_world_gdp"]
-    share = Interval(float(row["low"]), float(row["high"]))
-    unodc = benchmarks["unodc_laundering_share_of_gdp"] / 100.0
-    overlap = share.overlaps(unodc)
-    return pd.DataFrame([(
-        "flows_vs_unodc_laundering_share",
-        "Is $2-3 trillion (C04) a share of world GDP that fits UNODC's 2-5% for laundering?",
-        f"C04 / world GDP {_fmt(share)}; UNODC {_fmt(unodc)}",
-        f"overlap: {overlap}", "pass" if overlap else "flag")], columns=list(CHECK_COLUMNS))
-
-
-def all_checks(terms: dict[str, Interval], sources: dict[str, Interval],
-               benchmarks: dict[str, Interval], ratios: pd.DataFrame,
-               syndicate_share_limit: float = 0.10) -> pd.DataFrame:
-    """The cross-claim checks and the world-GDP check, in one table."""
-    return pd.concat([consistency_checks(terms, benchmarks, sources, syndicate_share_limit),
-                      flows_vs_world_gdp_check(ratios, benchmarks)], ignore_index=True)
+def _run_check(check: CheckSpec, quantities, ratios, ratio_units, file: str) -> tuple:
+    left = evaluate(check.left, quantities, ratios, ratio_units, check.id, file)
+    right = evaluate(check.right, quantities, ratios, ratio_units, check.id, file)
+    if left.unit != right.unit:
+        raise InputError(f"check {check.id}: the left side is {left.unit} but the right side "
+                         f"is {right.unit}", file=file, field=f"checks.{check.id}")
+    unit = "" if not left.unit.powers else f" {left.unit}"
+    passed = _TESTS[check.test](left.interval, right.interval)
+    return (check.id, check.question.en,
+            f"{check.left.describe()} {_fmt(left.interval)}{unit}; "
+            f"{check.right.describe()} {_fmt(right.interval)}{unit}",
+            f"{check.test}: {passed}", "pass" if passed else "flag")
 
 
 # --- what survives -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Statement:
-    statement_id: str
-    text: str
-    ratio_id: str
-    comparison: str  # "above" or "below"
-    threshold: float
-
-    def holds(self, interval: Interval) -> bool:
-        """Holds only if the whole exact interval is on the stated side."""
-        if self.comparison == "above":
-            return interval.low > self.threshold
-        return interval.high < self.threshold
-
-
-STATEMENTS = (
-    Statement("flows_below_france_gdp", "Annual illicit flows are smaller than France's "
-              "economy.", "illicit_flows_to_france_gdp_imf", "below", 1.0),
-    Statement("flows_over_half_france_gdp", "Annual illicit flows exceed half of France's "
-              "economy.", "illicit_flows_to_france_gdp_imf", "above", 0.5),
-    Statement("flows_under_5pct_world", "Annual illicit flows are under 5% of world GDP.",
-              "illicit_flows_to_world_gdp", "below", 0.05),
-    Statement("flows_over_2pct_world", "Annual illicit flows exceed 2% of world GDP.",
-              "illicit_flows_to_world_gdp", "above", 0.02),
-    Statement("syndicate_over_third_mekong", "One syndicate's revenue exceeds a third of the "
-              "combined GDP of Cambodia, Myanmar and Laos.", "syndicate_to_mekong_three_gdp",
-              "above", 1 / 3),
-    Statement("seizures_under_tenth_percent", "The $300 million seized is under 0.1% of one "
-              "year's illicit flows.", "seized_to_illicit_flows", "below", 0.001),
-    Statement("cambodia_over_5_per_1000", "More than 5 in every 1,000 people in Cambodia have "
-              "been trafficked there.", "cambodia_victims_per_1000", "above", 5.0),
-    Statement("myanmar_over_1_per_1000", "More than 1 in every 1,000 people in Myanmar is held "
-              "in a scam compound.", "myanmar_victims_per_1000", "above", 1.0),
-    Statement("myanmar_more_than_cambodia", "More people are held in Myanmar than in Cambodia.",
-              "myanmar_to_cambodia_victims", "above", 1.0),
-)
 STATEMENT_COLUMNS = ("statement_id", "statement", "ratio_id", "condition", "settings_tried",
                      "settings_holding", "verdict", "fails_under")
 
 
-def what_survives(swept: pd.DataFrame, statements: tuple[Statement, ...] = STATEMENTS
-                  ) -> pd.DataFrame:
+def what_survives(swept: pd.DataFrame, statements: Sequence[StatementSpec]) -> pd.DataFrame:
     """Each statement checked against the exact interval under every setting tried."""
     rows = []
     for statement in statements:
-        group = swept[swept["ratio_id"] == statement.ratio_id]
+        group = swept[swept["ratio_id"] == statement.ratio]
         if group.empty:
-            raise InputError(f"statement uses unknown ratio {statement.ratio_id}",
-                             field="ratio_id")
+            raise InputError(f"statement {statement.id} uses unknown ratio {statement.ratio}",
+                             field=f"statements.{statement.id}.ratio")
         failing = [row.setting for row in group.itertuples()
-                   if not statement.holds(Interval(row.low, row.high))]
+                   if not statement.holds(row.low, row.high)]
         tried = len(group)
         verdict = ("holds under every setting" if not failing else
                    "fails under every setting" if len(failing) == tried else
                    "holds under some settings")
         rows.append({
-            "statement_id": statement.statement_id, "statement": statement.text,
-            "ratio_id": statement.ratio_id,
+            "statement_id": statement.id, "statement": statement.text.en,
+            "ratio_id": statement.ratio,
             "condition": f"exact interval {statement.comparison} {statement.threshold:.4g}",
             "settings_tried": tried, "settings_holding": tried - len(failing),
             "verdict": verdict, "fails_under": "; ".join(failing),

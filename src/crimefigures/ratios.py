@@ -1,8 +1,10 @@
-"""Ratios of the article's figures to each other and to cited yardsticks.
+"""Ratios of a story's figures to each other and to cited yardsticks.
 
 Each ratio is a product of numerator terms over a sum of denominator terms, times
-a scale (1,000 for "per 1,000 inhabitants"). A term is a claim id from the
-figures table or a reference key (GDP, population). Every ratio gets two answers:
+a scale (1,000 for "per 1,000 inhabitants"), as the story's ``analysis.yml``
+declares it (:mod:`crimefigures.analysis_spec`). A term is a claim id from the
+figures table or a reference key (GDP, population). Units are checked before
+anything is computed (:mod:`crimefigures.units`). Every ratio gets two answers:
 the exact interval from interval arithmetic on the hedge intervals, and Monte
 Carlo percentiles from one shared draw vector per term, so two ratios that use
 the same claim use the same draws.
@@ -10,7 +12,9 @@ the same claim use the same draws.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -19,7 +23,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from crimefigures import atomic, ledger, params, paths, reference
+from crimefigures import atomic, ledger, params, paths, reference, units
+from crimefigures.analysis_spec import AnalysisSpec, RatioSpec
 from crimefigures.errors import CrimefiguresError, InputError
 from crimefigures.uncertainty import (
     DISTRIBUTIONS,
@@ -30,7 +35,6 @@ from crimefigures.uncertainty import (
     summarise,
 )
 
-RATIOS_PATH = "data/processed/ratios.csv"
 RATIO_COLUMNS = ("ratio_id", "description", "numerator", "denominator", "unit", "low", "high",
                  "mc_p05", "mc_p50", "mc_p95", "mc_mean", "distribution", "draws", "seed",
                  "gdp_source", "weo_vintage", "gdp_year")
@@ -63,12 +67,13 @@ class Settings:
 
     hedges: HedgeConstants = field(default_factory=HedgeConstants)
     distribution: str = "uniform"
-    draws: int = 100_000
-    seed: int = 20240327
+    draws: int = 200_000
+    seed: int = 1
     gdp_source: str = "imf_weo"
     weo_vintage: str = "2024-10"
     gdp_year: int = 2024
-    population_year: int = 2023  # the UN's victim estimates are from 2023
+    population_year: int = 2023
+    exchange_rate_year: int = 2023  # the annual average that converts other currencies
 
     def __post_init__(self) -> None:
         params.check_rules({"distribution": self.distribution, "draws": self.draws,
@@ -77,84 +82,32 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class RatioSpec:
-    """numerator terms multiplied, over denominator terms summed, times scale."""
-
-    ratio_id: str
-    description: str
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...] = ()
-    scale: float = 1.0
-    unit: str = "fraction"
-
-
-# A term is a claim id ("C04") or a yardstick: "gdp:FRA" (GDP from the settings' source,
-# vintage and year), "gdp_imf:FRA" (IMF whatever the settings say), "pop:KHM".
-RATIOS: tuple[RatioSpec, ...] = (
-    RatioSpec("illicit_flows_to_france_gdp_article",
-              "The article's $2-3 trillion of illicit flows over its own $3.1 trillion for "
-              "France's economy: the comparison 'By comparison' invites.", ("C04",), ("C05",)),
-    RatioSpec("illicit_flows_to_france_gdp_imf",
-              "The same flows over France's GDP from the bundled IMF WEO reference value.",
-              ("C04",), ("gdp_imf:FRA",)),
-    RatioSpec("proceeds_to_france_gdp_article",
-              "The 'up to $3 trillion' proceeds over the article's $3.1 trillion for France.",
-              ("C01",), ("C05",)),
-    RatioSpec("proceeds_to_france_gdp_imf",
-              "The 'up to $3 trillion' proceeds over France's IMF GDP.", ("C01",),
-              ("gdp_imf:FRA",)),
-    RatioSpec("illicit_flows_to_world_gdp",
-              "Illicit flows as a share of world GDP (UNODC puts laundering at 2-5%).",
-              ("C04",), ("gdp:WLD",)),
-    RatioSpec("proceeds_to_world_gdp", "The 'up to $3 trillion' as a share of world GDP.",
-              ("C01",), ("gdp:WLD",)),
-    RatioSpec("syndicate_to_cambodia_gdp",
-              "One syndicate's $50 billion over Cambodia's GDP.", ("C03",), ("gdp:KHM",)),
-    RatioSpec("syndicate_to_myanmar_gdp",
-              "One syndicate's $50 billion over Myanmar's GDP.", ("C03",), ("gdp:MMR",)),
-    RatioSpec("syndicate_to_laos_gdp",
-              "One syndicate's $50 billion over Laos's GDP.", ("C03",), ("gdp:LAO",)),
-    RatioSpec("syndicate_to_mekong_three_gdp",
-              "One syndicate's $50 billion over the combined GDP of Cambodia, Myanmar and Laos.",
-              ("C03",), ("gdp:KHM", "gdp:MMR", "gdp:LAO")),
-    RatioSpec("syndicate_to_proceeds",
-              "One syndicate's $50 billion over the 'up to $3 trillion'.", ("C03",), ("C01",)),
-    RatioSpec("syndicate_to_illicit_flows",
-              "One syndicate's $50 billion over the $2-3 trillion of illicit flows.",
-              ("C03",), ("C04",)),
-    RatioSpec("implied_drug_revenue",
-              "Drug trafficking's implied revenue: the 40-70% share times the $2-3 trillion.",
-              ("C06", "C04"), unit="USD"),
-    RatioSpec("seized_to_illicit_flows",
-              "The $300 million seized over one year of illicit flows.", ("C08",), ("C04",)),
-    RatioSpec("seized_per_arrest", "Dollars seized per arrest.", ("C08",), ("C07",),
-              unit="USD per arrest"),
-    RatioSpec("seized_per_country", "Dollars seized per country taking part.", ("C08",),
-              ("C09",), unit="USD per country"),
-    RatioSpec("cambodia_victims_per_1000",
-              "People trafficked to Cambodia ('more than 100,000') per 1,000 inhabitants.",
-              ("C11",), ("pop:KHM",), scale=1000.0, unit="per 1,000 inhabitants"),
-    RatioSpec("myanmar_victims_per_1000",
-              "People held in Myanmar ('up to 120,000') per 1,000 inhabitants.",
-              ("C12",), ("pop:MMR",), scale=1000.0, unit="per 1,000 inhabitants"),
-    RatioSpec("myanmar_to_cambodia_victims",
-              "Myanmar's 'up to 120,000' over Cambodia's 'more than 100,000'.", ("C12",),
-              ("C11",)),
-)
-
-
-@dataclass(frozen=True)
 class Term:
-    """One input of a ratio: its interval and where it came from."""
+    """One input of a ratio: its interval, its unit and where it came from."""
 
     key: str
     interval: Interval
     label: str
     source: str
+    unit: units.Unit = units.Unit()
 
 
-def claim_terms(figures: pd.DataFrame, hedges: HedgeConstants) -> dict[str, Term]:
-    """Each claim as an analysis interval; percentages become fractions."""
+def _in_usd(claim, interval: Interval, settings: Settings) -> tuple[Interval, str]:
+    """Money in another currency, converted at the cited annual rate; US dollars as they are."""
+    if claim.unit == units.MONEY or not units.is_currency(claim.unit):
+        return interval, ""
+    from crimefigures import exchange  # only stories with foreign money need the table
+
+    rate = exchange.to_usd(1.0, claim.unit, settings.exchange_rate_year)
+    note = (f" converted at {rate.rate:g} {claim.unit} per USD ({rate.year} average, "
+            f"{rate.publisher})")
+    return interval * rate.value_usd, note
+
+
+def claim_terms(figures: pd.DataFrame, hedges: HedgeConstants,
+                settings: Settings | None = None) -> dict[str, Term]:
+    """Each claim as an analysis interval in US dollars, fractions or counts."""
+    settings = settings or Settings(hedges=hedges)
     terms = {}
     for claim in figures.itertuples():
         interval = analysis_interval(claim.bound, claim.low, claim.high, claim.point,
@@ -162,8 +115,11 @@ def claim_terms(figures: pd.DataFrame, hedges: HedgeConstants) -> dict[str, Term
                                      hedges)
         if claim.unit == "percent":
             interval = interval / 100.0
+        interval, converted = _in_usd(claim, interval, settings)
+        noun = claim.noun if isinstance(claim.noun, str) else None
         terms[claim.claim_id] = Term(claim.claim_id, interval, claim.figure_text,
-                                     f"article ({claim.attributed_to})")
+                                     f"article ({claim.attributed_to}){converted}",
+                                     units.of_figure(claim.unit, noun))
     return terms
 
 
@@ -181,20 +137,26 @@ def reference_term(term: str, settings: Settings, table: pd.DataFrame) -> Term:
     else:
         raise InputError(f"unknown ratio term {term!r}", field="numerator/denominator")
     label = f"{value.area_name} {value.year} ({value.dataset}, {value.vintage})"
-    return Term(value.key, Interval(value.value, value.value), label, value.publisher)
+    return Term(value.key, Interval(value.value, value.value), label, value.publisher,
+                units.of_yardstick(kind))
 
 
-def resolve_terms(specs: tuple[RatioSpec, ...], figures: pd.DataFrame, settings: Settings,
-                  table: pd.DataFrame) -> dict[str, Term]:
-    """Every term the ratios use, claims and yardsticks alike."""
-    terms = claim_terms(figures, settings.hedges)
+def resolve_terms(specs: Sequence[RatioSpec], figures: pd.DataFrame, settings: Settings,
+                  table: pd.DataFrame, *, spec_file: str = "analysis.yml") -> dict[str, Term]:
+    """Every term the ratios use, claims and yardsticks alike, with every unit checked."""
+    terms = claim_terms(figures, settings.hedges, settings)
     for spec in specs:
         for term in (*spec.numerator, *spec.denominator):
             if term not in terms:
                 if ":" not in term:
                     raise InputError(f"ratio {spec.ratio_id} uses claim {term}, which is not "
-                                     "in the figures table", field="claim_id")
+                                     "in the figures table", file=spec_file,
+                                     field=f"ratios.{spec.ratio_id}")
                 terms[term] = reference_term(term, settings, table)
+    for spec in specs:
+        units.check_ratio(spec.ratio_id, spec.unit,
+                          [(t, terms[t].unit) for t in spec.numerator],
+                          [(t, terms[t].unit) for t in spec.denominator], file=spec_file)
     return terms
 
 
@@ -232,11 +194,13 @@ def compute_ratios(
     figures: pd.DataFrame,
     settings: Settings,
     table: pd.DataFrame,
-    specs: tuple[RatioSpec, ...] = RATIOS,
+    specs: Sequence[RatioSpec],
     draws: DrawSource | None = None,
+    *,
+    spec_file: str = "analysis.yml",
 ) -> pd.DataFrame:
     """One row per ratio: exact interval, Monte Carlo summary and the settings used."""
-    terms = resolve_terms(specs, figures, settings, table)
+    terms = resolve_terms(specs, figures, settings, table, spec_file=spec_file)
     if draws is None:
         draws = DrawBank(settings.seed, settings.draws, settings.distribution).draws_for
     rows = []
@@ -244,10 +208,10 @@ def compute_ratios(
         exact = ratio_interval(spec, terms)
         rows.append({
             "ratio_id": spec.ratio_id,
-            "description": spec.description,
+            "description": spec.description.en,
             "numerator": " * ".join(terms[t].key for t in spec.numerator),
             "denominator": " + ".join(terms[t].key for t in spec.denominator) or "1",
-            "unit": spec.unit,
+            "unit": unit_label(spec),
             "low": exact.low,
             "high": exact.high,
             **summarise(ratio_samples(spec, terms, draws)),
@@ -259,16 +223,24 @@ def compute_ratios(
             "gdp_year": settings.gdp_year,
         })
     return ledger.validate(pd.DataFrame(rows, columns=list(RATIO_COLUMNS)), RATIOS_SCHEMA,
-                           RATIOS_PATH)
+                           "ratios")
+
+
+def unit_label(spec: RatioSpec) -> str:
+    """The unit as ratios.csv records it: 'per 1,000 inhabitants' for a scaled per-capita rate."""
+    if spec.unit == units.PER_CAPITA:
+        return "per inhabitant" if spec.scale == 1 else f"per {spec.scale:,.0f} inhabitants"
+    return spec.unit
 
 
 def term_table(figures: pd.DataFrame, settings: Settings, table: pd.DataFrame,
-               specs: tuple[RatioSpec, ...] = RATIOS) -> pd.DataFrame:
-    """The inputs of every ratio with their intervals and origins, for the notebook."""
+               specs: Sequence[RatioSpec]) -> pd.DataFrame:
+    """The inputs of every ratio with their intervals, units and origins, for the notebook."""
     terms = resolve_terms(specs, figures, settings, table)
     return pd.DataFrame(
         [{"term": k, "key": t.key, "low": t.interval.low, "high": t.interval.high,
-          "what": t.label, "source": t.source} for k, t in terms.items()]
+          "unit": str(t.unit), "what": t.label, "source": t.source}
+         for k, t in terms.items()]
     ).set_index("term")
 
 
@@ -303,12 +275,12 @@ def _plain(value: float) -> str:
     return f"{value:,.3g}"
 
 
-def write_ratios(ratios: pd.DataFrame, output_path: str | Path = RATIOS_PATH) -> Path:
+def write_ratios(ratios: pd.DataFrame, output_path: str | Path) -> Path:
     ledger.validate(ratios, RATIOS_SCHEMA, paths.relative(output_path))
     return atomic.write_csv(output_path, ratios)
 
 
-def read_ratios(path: str | Path = RATIOS_PATH) -> pd.DataFrame:
+def read_ratios(path: str | Path) -> pd.DataFrame:
     file = paths.resolve(path)
     try:
         frame = pd.read_csv(file, keep_default_na=False, dtype={"weo_vintage": str})
@@ -316,3 +288,58 @@ def read_ratios(path: str | Path = RATIOS_PATH) -> pd.DataFrame:
         raise InputError("file not found (run notebook 02 first)",
                          file=paths.relative(file)) from None
     return ledger.validate(frame, RATIOS_SCHEMA, paths.relative(file))
+
+
+# --- settings travel with the data ---------------------------------------------------------
+
+
+def settings_record(settings: Settings) -> dict:
+    """Every setting as plain data, to be written beside ratios.csv."""
+    record = dataclasses.asdict(settings)
+    return {"hedges": record.pop("hedges"), **record}
+
+
+def write_settings(settings: Settings, path: str | Path) -> Path:
+    text = json.dumps(settings_record(settings), indent=1, sort_keys=True) + "\n"
+    return atomic.write_text(path, text)
+
+
+def read_settings(path: str | Path) -> Settings:
+    """The settings notebook 02 ran with; notebooks 03 and 04 use these, never their own."""
+    file = paths.resolve(path)
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+        hedges = HedgeConstants(**record.pop("hedges"))
+        return Settings(hedges=hedges, **record)
+    except FileNotFoundError:
+        raise InputError("file not found (run notebook 02 first)",
+                         file=paths.relative(file)) from None
+    except (json.JSONDecodeError, TypeError, KeyError, AttributeError) as exc:
+        raise InputError(f"not a settings record ({type(exc).__name__}: {exc})",
+                         file=paths.relative(file)) from None
+
+
+def spec_table(spec: AnalysisSpec, language: str = "en") -> pd.DataFrame:
+    """The declared ratios with their formulas, before anything is computed."""
+    rows = []
+    for ratio in spec.ratios:
+        top = " × ".join(ratio.numerator)
+        formula = f"({top}) ÷ ({' + '.join(ratio.denominator)})" if ratio.denominator else top
+        if ratio.scale != 1:
+            formula += f" × {ratio.scale:,.0f}"
+        rows.append({"ratio": ratio.id, "formula": formula, "unit": unit_label(ratio),
+                     "headline": ratio.id in spec.headlines,
+                     "what it asks": ratio.description.get(language)})
+    return pd.DataFrame(rows).set_index("ratio")
+
+
+def ratio_units(specs: Sequence[RatioSpec], claims: Mapping[str, Term]) -> dict[str, units.Unit]:
+    """Each ratio's result unit as dimensions (a per-capita rate keeps its count's noun)."""
+    found = {}
+    for spec in specs:
+        if spec.unit == units.PER_CAPITA:
+            noun = next((claims[t].unit for t in spec.numerator if t in claims), units.Unit())
+            found[spec.id] = noun / units.Unit.base(units.INHABITANTS)
+        else:
+            found[spec.id] = units.declared(spec.unit)
+    return found

@@ -1,7 +1,9 @@
-"""Run the notebooks through papermill, in dependency order, incrementally.
+"""Run the notebooks through papermill, for every story, in dependency order, incrementally.
 
 ``notebooks/pipeline.yml`` lists each notebook's inputs, outputs and the
-parameters the pipeline passes. The runner orders notebooks by those
+parameters the pipeline passes, once for any story: inputs and outputs are table
+names from :mod:`crimefigures.registry` (or path templates with ``{story}``). The
+runner makes one step per story and notebook, passes ``story``, and orders them by those
 inputs/outputs (independent ones run side by side), checks parameters before
 any kernel starts, skips a notebook whose source, parameters, inputs and the
 package's own source are unchanged since its last success (and whose outputs are
@@ -26,14 +28,14 @@ from typing import Any
 
 import yaml
 
-from crimefigures import atomic, params, paths
+from crimefigures import atomic, params, paths, registry
 from crimefigures.errors import InputError, ParameterError
 
 PIPELINE_FILE = "notebooks/pipeline.yml"
 STATE_FILE = "reports/run_state.json"
 SUMMARY_FILE = "reports/run_summary.json"
-EXECUTED_DIR = "reports/notebooks"
-FAILED_DIR = "reports/failed"
+EXECUTED_DIR = "reports/{story}/notebooks"
+FAILED_DIR = "reports/{story}/failed"
 STAGING_DIR = "reports/.staging"
 LOCK_FILE = "reports/.run.lock"
 KERNEL_NAME = "crimefigures"
@@ -47,13 +49,23 @@ _VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
 
 @dataclass(frozen=True)
 class Step:
-    """One notebook run as the pipeline defines it."""
+    """One notebook run for one story, as the pipeline defines it."""
 
-    name: str
+    name: str  # "<story>/<step>"
     notebook: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    story: str = ""
+    step: str = ""  # the step's name in pipeline.yml
+
+    @property
+    def executed_path(self) -> str:
+        return f"{EXECUTED_DIR.format(story=self.story)}/{self.step}.ipynb"
+
+    @property
+    def failed_path(self) -> str:
+        return f"{FAILED_DIR.format(story=self.story)}/{self.step}.ipynb"
 
     @property
     def notebook_path(self) -> Path:
@@ -64,8 +76,30 @@ class NotebookFailed(Exception):
     """A notebook raised; the message names it, the cell and the exception."""
 
 
-def load_pipeline(path: str | Path = PIPELINE_FILE) -> list[Step]:
-    """The steps of the pipeline, in the order the file lists them."""
+def _expand_entry(entry: str, story: str, where: str) -> str:
+    """A table name or a path template, as a path for one story."""
+    if "/" in entry:
+        return entry.format(story=story)
+    if entry not in registry.TABLES:
+        raise InputError(f"unknown table {entry!r}{params.suggest(entry, list(registry.TABLES))}",
+                         file=PIPELINE_FILE, field=where)
+    return registry.path(entry, story)
+
+
+def load_pipeline(path: str | Path = PIPELINE_FILE,
+                  stories: Iterable[str] | None = None) -> list[Step]:
+    """The steps of the pipeline for each story (default: every story), in file order."""
+    chosen = list(paths.stories() if stories is None else stories)
+    templates = load_templates(path)
+    return [Step(name=f"{story}/{t.name}", notebook=t.notebook,
+                 inputs=tuple(_expand_entry(e, story, f"{t.name}.inputs") for e in t.inputs),
+                 outputs=tuple(_expand_entry(e, story, f"{t.name}.outputs") for e in t.outputs),
+                 parameters={"story": story, **t.parameters}, story=story, step=t.name)
+            for story in chosen for t in templates]
+
+
+def load_templates(path: str | Path = PIPELINE_FILE) -> list[Step]:
+    """The steps as pipeline.yml describes them, before they are made per story."""
     file = paths.resolve(path)
     try:
         document = yaml.safe_load(file.read_text(encoding="utf-8"))
@@ -87,6 +121,7 @@ def load_pipeline(path: str | Path = PIPELINE_FILE) -> list[Step]:
             inputs=tuple(entry["inputs"] or ()),
             outputs=tuple(entry["outputs"] or ()),
             parameters=dict(entry.get("parameters") or {}),
+            step=name,
         ))
     return steps
 
@@ -124,10 +159,10 @@ def select(steps: list[Step], names: Iterable[str]) -> list[Step]:
     chosen: set[str] = set()
     for name in wanted:
         key = Path(name).as_posix().removeprefix("./")
-        matches = {s.name for s in steps
-                   if key in {s.name, s.notebook, Path(s.notebook).name, Path(s.notebook).stem}}
+        matches = {s.name for s in steps if key in {s.name, s.step, s.notebook,
+                                                    Path(s.notebook).name, Path(s.notebook).stem}}
         if not matches:
-            valid = [s.name for s in steps]
+            valid = list(dict.fromkeys(s.step for s in steps))
             raise ParameterError(
                 f"unknown notebook{params.suggest(key, valid)}; steps: {', '.join(valid)}",
                 file=PIPELINE_FILE,
@@ -222,9 +257,25 @@ def step_key(step: Step, parameters: Mapping[str, Any], package_hash: str) -> st
         "notebook": file_sha256(step.notebook_path),
         "parameters": parameters,
         "inputs": hash_files(expand(step.inputs)),
+        "parameter_files": hash_files(parameter_files(parameters)),
         "package": package_hash,
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def parameter_files(parameters: Mapping[str, Any]) -> list[Path]:
+    """Every existing file a parameter points to (``-p claims_path=my.csv``): its content is
+    part of the step's key, so editing it reruns the step."""
+    found = []
+    for value in parameters.values():
+        if isinstance(value, str) and value.strip():
+            try:
+                candidate = paths.resolve(value)
+                if candidate.is_file():
+                    found.append(candidate)
+            except (OSError, ValueError):
+                continue
+    return sorted(set(found))
 
 
 def load_state() -> dict[str, Any]:
@@ -354,11 +405,23 @@ def run(
     force: bool = False,
     dry_run: bool = False,
     jobs: int = 2,
+    stories: Iterable[str] = (),
+    language: str | None = None,
     say: Callable[[str], None] = _print,
 ) -> list[Outcome]:
-    """Run the pipeline (or the named steps); raises NotebookFailed on the first failure."""
-    steps = select(load_pipeline(), names)
+    """Run the pipeline (or the named steps) for the stories named (default: every story);
+    ``language`` keeps only the steps for that language. Raises NotebookFailed on the first
+    failure."""
+    steps = select(load_pipeline(stories=check_stories(stories)), names)
+    if language is not None:
+        steps = [s for s in steps if s.parameters.get("language", language) == language]
+        if not steps:
+            raise ParameterError(f"no step makes figures in {language!r}", field="language")
     cli_parameters = dict(cli_parameters or {})
+    if "story" in cli_parameters or "story" in (read_parameter_file(parameter_file)
+                                                 if parameter_file else {}):
+        raise ParameterError("choose stories with --story SLUG, not as a parameter",
+                             field="story")
     from_file = read_parameter_file(parameter_file) if parameter_file else {}
     check_names(steps, cli_parameters, from_file)
     plan = {s.name: resolve_parameters(s, cli_parameters, from_file, parameter_file)
@@ -384,14 +447,34 @@ def run(
         lock.release()
 
 
+def check_stories(stories: Iterable[str]) -> list[str]:
+    """The stories asked for, each checked to exist; every story when none is named."""
+    known = paths.stories()
+    wanted = list(dict.fromkeys(stories)) or known
+    for story in wanted:
+        registry.check_slug(story)
+        if story not in known:
+            raise ParameterError(f"no story {story!r} (no data/raw/{story}/article.yml)"
+                                 f"{params.suggest(story, known)}; stories: {', '.join(known)}",
+                                 field="story")
+    if not wanted:
+        raise InputError("no stories: data/raw/<story>/article.yml is missing for every folder",
+                         file="data/raw")
+    return wanted
+
+
 def _dry_run(levels, plan, force, say) -> list[Outcome]:
     state = load_state()
     package_hash = package_source_hash()
     outcomes = []
     for level in levels:
         for step in level:
-            key = step_key(step, plan[step.name], package_hash)
-            verb = "skip" if not force and is_current(step, key, state) else "would run"
+            try:
+                key = step_key(step, plan[step.name], package_hash)
+            except InputError:  # an input an earlier step would make
+                key = ""
+            verb = ("skip" if key and not force and is_current(step, key, state)
+                    else "would run")
             say(f"[{verb}] {step.name} {json.dumps(plan[step.name], sort_keys=True)}")
             outcomes.append(Outcome(step.name, "planned", key=key, parameters=plan[step.name]))
     return outcomes
@@ -458,8 +541,7 @@ def _run_parallel(todo, plan, root, state, jobs, say, outcomes: list[Outcome]) -
             continue
         try:
             # The executed notebook first: if it cannot be written, nothing is published.
-            atomic.write_bytes(f"{EXECUTED_DIR}/{step.name}.ipynb",
-                               notebook_bytes(result["notebook"]))
+            atomic.write_bytes(step.executed_path, notebook_bytes(result["notebook"]))
             publish_staged(step, stagings[step.name])
         finally:
             shutil.rmtree(stagings[step.name], ignore_errors=True)
@@ -480,7 +562,7 @@ def _record_failure(step: Step, result: dict, staging: Path) -> Outcome:
         where = f" in cell {_source_cell_number(notebook, failure['cell_index'])}"
     kept = ""
     if notebook is not None:
-        target = f"{FAILED_DIR}/{step.name}.ipynb"
+        target = step.failed_path
         atomic.write_bytes(paths.resolve(target), notebook_bytes(notebook))
         kept = f"; executed notebook kept in {target}"
     shutil.rmtree(staging, ignore_errors=True)
