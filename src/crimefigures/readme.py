@@ -17,19 +17,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from crimefigures import atomic, paths
+from crimefigures import atomic, paths, registry
+from crimefigures.analysis_spec import load_spec
+from crimefigures.article import read_origin
 from crimefigures.errors import InputError
 
 README_FILE = "README.md"
 START_MARKER = "<!-- findings:start -->"
 END_MARKER = "<!-- findings:end -->"
-GENERATED_NOTE = ("<!-- Generated from data/processed/ by `python -m crimefigures readme`: "
-                  "edit src/crimefigures/readme.py, not this block. -->")
-
-FRANCE_ARTICLE_RATIO = "illicit_flows_to_france_gdp_article"
-FRANCE_REFERENCE_RATIO = "illicit_flows_to_france_gdp_imf"
-WORLD_RATIO = "illicit_flows_to_world_gdp"
-SEIZED_RATIO = "seized_to_illicit_flows"
+GENERATED_NOTE = ("<!-- Generated from data/processed/<story>/ by "
+                  "`python -m crimefigures readme`: edit src/crimefigures/readme.py, "
+                  "not this block. -->")
+STORIES_START = "<!-- stories:start -->"
+STORIES_END = "<!-- stories:end -->"
+HEADLINE_SENTENCES = 3  # headline ratios written out per story
 
 # How each verdict reads in a sentence ("3 changed scope"). Verdicts that do not say a
 # figure departs from its source are left out of the count of departures.
@@ -121,35 +122,13 @@ def _count_word(n: int) -> str:
 
 # --- reading the processed tables --------------------------------------------------------
 
-def _table(name: str) -> pd.DataFrame:
-    path = paths.data_processed() / name
+def _table(story: str, name: str) -> pd.DataFrame:
+    path = paths.resolve(registry.path(name, story))
     try:
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
         raise InputError("missing; run `python -m crimefigures run` first",
                          file=paths.relative(path)) from None
-
-
-def _row(table: pd.DataFrame, key: str, value: str, file: str) -> pd.Series:
-    rows = table[table[key] == value]
-    if len(rows) != 1:
-        raise InputError(f"expected one row with {key} {value!r}, found {len(rows)}",
-                         file=f"data/processed/{file}", field=key)
-    return rows.iloc[0]
-
-
-def _claim(figures: pd.DataFrame, claim_id: str) -> pd.Series:
-    return _row(figures, "claim_id", claim_id.strip(), "figures.csv")
-
-
-def _claim_money(claim: pd.Series) -> str:
-    """A money claim as written: its point, else its bounds."""
-    if claim["unit"] != "USD":
-        raise InputError(f"claim {claim['claim_id']} is in {claim['unit']}, not USD",
-                         file="data/processed/figures.csv", field="unit")
-    if not pd.isna(claim["point"]):
-        return format_money(claim["point"])
-    return format_money_range(claim["low"], claim["high"])
 
 
 def _gdp_vintage(ratio: pd.Series) -> str:
@@ -158,45 +137,52 @@ def _gdp_vintage(ratio: pd.Series) -> str:
     return f"{source}{vintage} estimate"
 
 
-# --- the sentences -----------------------------------------------------------------------
-
-def _france_sentence(ratios: pd.DataFrame, figures: pd.DataFrame) -> str:
-    article = _row(ratios, "ratio_id", FRANCE_ARTICLE_RATIO, "ratios.csv")
-    reference = _row(ratios, "ratio_id", FRANCE_REFERENCE_RATIO, "ratios.csv")
-    flows = _claim_money(_claim(figures, article["numerator"]))
-    france = _claim_money(_claim(figures, article["denominator"]))
-    return (
-        f"The {flows} in illicit funds that the article says flows through the global "
-        f"financial system each year is {format_percent_range(article['low'], article['high'])} "
-        f"of France's economy as the article sizes it ({france}; Monte Carlo median "
-        f"{format_percent(article['mc_p50'])}), or "
-        f"{format_percent_range(reference['low'], reference['high'])} of France's "
-        f"{int(reference['gdp_year'])} GDP in {_gdp_vintage(reference)}."
-    )
+def _ratio_range(row: pd.Series) -> str:
+    """A ratio's exact interval in its own unit: percent, money or a plain rate."""
+    unit = str(row["unit"])
+    if unit == "fraction":
+        return format_percent_range(row["low"], row["high"])
+    if unit == "USD":
+        return format_money_range(row["low"], row["high"])
+    low, high = (f"{v:.3g}" for v in (row["low"], row["high"]))
+    text = low if low == high else f"{low}–{high}"
+    if unit.startswith("USD "):
+        return f"${text} {unit[4:]}"
+    return f"{text} {unit}"
 
 
-def _world_sentence(ratios: pd.DataFrame) -> str:
-    world = _row(ratios, "ratio_id", WORLD_RATIO, "ratios.csv")
-    return (
-        f"The same flows are {format_percent_range(world['low'], world['high'])} of world GDP "
-        f"in {int(world['gdp_year'])} ({_gdp_vintage(world)})."
-    )
+def _ratio_median(row: pd.Series) -> str:
+    unit = str(row["unit"])
+    if unit == "fraction":
+        return format_percent(row["mc_p50"])
+    if unit == "USD":
+        return format_money(row["mc_p50"])
+    return f"{row['mc_p50']:.3g}"
 
 
-def _seizure_sentence(ratios: pd.DataFrame, figures: pd.DataFrame) -> str:
-    seized = _row(ratios, "ratio_id", SEIZED_RATIO, "ratios.csv")
-    amount = _claim_money(_claim(figures, seized["numerator"]))
-    return (
-        f"The {amount} in assets that Interpol reported seizing is "
-        f"{format_percent_range(seized['low'], seized['high'])} of one year of those flows."
-    )
+def _headline_sentences(story: str, ratios: pd.DataFrame) -> list[str]:
+    """The story's first headline ratios, each as its description and computed range."""
+    spec = load_spec(registry.path("analysis", story))
+    by_id = ratios.set_index("ratio_id")
+    sentences = []
+    for ratio_id in spec.headlines[:HEADLINE_SENTENCES]:
+        if ratio_id not in by_id.index:
+            raise InputError(f"headline ratio {ratio_id!r} is not in ratios.csv",
+                             file=registry.path("ratios", story), field="ratio_id")
+        row = by_id.loc[ratio_id]
+        description = spec.ratio(ratio_id).description.en.rstrip(".")
+        gdp = (f"; GDP from {_gdp_vintage(row)} for {int(row['gdp_year'])}"
+               if "gdp_current_usd" in str(row["denominator"]) else "")
+        sentences.append(f"{description}: {_ratio_range(row)} (Monte Carlo median "
+                         f"{_ratio_median(row)}{gdp}).")
+    return sentences
 
 
 def _fact_check_sentence(checks: pd.DataFrame) -> str:
     departures = checks[~checks["verdict"].isin(NOT_DEPARTURES)]
     unknown = sorted(set(departures["verdict"]) - set(VERDICT_PHRASES))
     if unknown:
-        raise InputError(f"unknown verdict {unknown[0]!r}", file="data/processed/fact_check.csv",
+        raise InputError(f"unknown verdict {unknown[0]!r}", file="fact_check.csv",
                          field="verdict")
     groups = sorted(departures.groupby("verdict"), key=lambda item: (-len(item[1]), item[0]))
     parts = [f"{len(rows)} {VERDICT_PHRASES[verdict]} ({_quoted(rows['figure_text'])})"
@@ -231,16 +217,32 @@ def _statements_sentences(statements: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def findings_sentences() -> list[str]:
-    """Three to six sentences; every number in them comes from ``data/processed/``."""
-    ratios, figures = _table("ratios.csv"), _table("figures.csv")
+def findings_sentences(story: str) -> list[str]:
+    """A story's findings; every number in them comes from ``data/processed/<story>/``."""
     return [
-        _france_sentence(ratios, figures),
-        _world_sentence(ratios),
-        _seizure_sentence(ratios, figures),
-        _fact_check_sentence(_table("fact_check.csv")),
-        *_statements_sentences(_table("statements.csv")),
+        *_headline_sentences(story, _table(story, "ratios")),
+        _fact_check_sentence(_table(story, "fact_check")),
+        *_statements_sentences(_table(story, "statements")),
     ]
+
+
+def story_origin(story: str) -> dict:
+    return read_origin(registry.path("article_origin", story))
+
+
+def stories_block() -> str:
+    """One row per story: the article, and its first generated finding."""
+    lines = ["", "<!-- Generated by `python -m crimefigures readme` from each story's "
+             "data/raw/<story>/article.yml and data/processed/<story>/. -->", "",
+             "| story | article | first finding |", "|---|---|---|"]
+    for story in paths.stories():
+        origin = story_origin(story)
+        finding = findings_sentences(story)[0]
+        title = _markdown_text(str(origin["title"])).replace("|", "\\|")
+        lines.append(f"| [`{story}`](reports/site/{story}/index.html) | {title} "
+                     f"({_markdown_text(str(origin['outlet']))}, {origin['date_published']}) "
+                     f"| {_markdown_text(finding).replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
 
 
 # --- the README block --------------------------------------------------------------------
@@ -287,10 +289,7 @@ def _read(path: Path) -> str:
 
 GALLERY_START = "<!-- gallery:start -->"
 GALLERY_END = "<!-- gallery:end -->"
-MANIFEST_FILE = "figures/manifest.json"
-
-
-def gallery_block(manifest_file: str = MANIFEST_FILE) -> str:
+def gallery_block(manifest_file: str) -> str:
     """The figure gallery: each figure with its caption, downloads and the manifest link."""
     path = paths.resolve(manifest_file)
     try:
@@ -303,6 +302,8 @@ def gallery_block(manifest_file: str = MANIFEST_FILE) -> str:
     lines = ["", note,
              ""]
     for entry in entries:
+        if entry.get("skipped"):
+            continue
         files = entry["files"]
         downloads = " · ".join(f"[{kind.upper()}]({files[kind]})"
                                for kind in ("svg", "pdf", "csv") if kind in files)
@@ -311,14 +312,18 @@ def gallery_block(manifest_file: str = MANIFEST_FILE) -> str:
                   f"*{_markdown_text(entry['caption'])}* {downloads}", ""]
     lines.append(f"Every figure's notebook, parameters (with their hash), input files (SHA-256) "
                  f"and sources are in [{manifest_file}]({manifest_file}); Indonesian versions "
-                 "are in [figures/id/](figures/id/).")
+                 f"are in [{Path(manifest_file).parent.as_posix()}/id/]"
+                 f"({Path(manifest_file).parent.as_posix()}/id/).")
     return "\n".join(lines) + "\n"
 
 
 def _blocks() -> list[tuple[str, str, str]]:
     """(start marker, end marker, expected text) for every generated block."""
-    return [(START_MARKER, END_MARKER, render_block(findings_sentences())),
-            (GALLERY_START, GALLERY_END, gallery_block())]
+    first = paths.stories()[0]
+    return [(START_MARKER, END_MARKER, render_block(findings_sentences(first))),
+            (STORIES_START, STORIES_END, stories_block()),
+            (GALLERY_START, GALLERY_END,
+             gallery_block(registry.path("figures_en", first) + "manifest.json"))]
 
 
 def main(check: bool = False) -> int:

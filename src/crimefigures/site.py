@@ -1,6 +1,8 @@
 """The static site: the executed notebooks rendered by nbconvert, led by the findings.
 
-``build_site()`` writes ``reports/site/``: for each executed notebook a page with its
+``build_site()`` writes ``reports/site/``: ``index.html`` lists every story with its
+generated headline findings, and each story has its own pages in ``<story>/``: for
+each executed notebook a page with its
 code (``<step>.html``) and a reader's version without input cells
 (``<step>.reader.html``); ``index.html`` with the findings (the same sentences as the
 README), the figure gallery, links to the notebooks, the processed tables and their
@@ -27,12 +29,11 @@ import nbformat
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
-from crimefigures import atomic, paths, readme
+from crimefigures import atomic, paths, readme, registry
 from crimefigures.errors import InputError
 
 SITE_DIR = "reports/site"
-EXECUTED_DIR = "reports/notebooks"
-SOURCES_FILE = "data/curated/sources.csv"
+EXECUTED_DIR = "reports/{story}/notebooks"
 DICTIONARY_FILE = "data/processed/README.md"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTEBOOK_TEMPLATE = "crimefigures_notebook.html.j2"
@@ -64,24 +65,30 @@ class NotebookPage:
 
 @dataclass
 class Site:
-    """The files of the site, by path inside it, before they are written."""
+    """The files of the site, by path inside it, before they are written. A story's pages
+    go in its own folder (``prefix``); ``add`` returns the link relative to that folder."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    prefix: str = ""
 
     def add(self, name: str, data: bytes | str) -> str:
-        self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
+        self.files[self.prefix + name] = data.encode("utf-8") if isinstance(data, str) else data
         return name
+
+    def for_story(self, story: str) -> Site:
+        return Site(self.files, f"{story}/")
 
 
 # --- notebooks ---------------------------------------------------------------------------
 
-def executed_notebooks() -> list[Path]:
-    """The executed notebooks, in name order; an InputError when there are none."""
-    folder = paths.resolve(EXECUTED_DIR)
+def executed_notebooks(story: str) -> list[Path]:
+    """A story's executed notebooks, in name order; an InputError when there are none."""
+    where = EXECUTED_DIR.format(story=story)
+    folder = paths.resolve(where)
     notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
     if not notebooks:
         raise InputError("no executed notebooks; run `python -m crimefigures run` first",
-                         file=EXECUTED_DIR)
+                         file=where)
     return notebooks
 
 
@@ -146,18 +153,28 @@ class ManifestEntry:
     manifest: str  # the manifest's path, as the repository sees it
     where: str  # e.g. "figures[2]", for error messages
     entry: Mapping[str, Any]
+    story: str = ""
 
 
-def manifest_files() -> list[Path]:
-    """``figures/manifest.json``, then one per language folder (``figures/id/``), if present."""
-    figures = paths.figures_dir()
+def _skipped(entry: object) -> bool:
+    """A figure kind the story had no data for: listed in the manifest, not drawn."""
+    return isinstance(entry, dict) and bool(entry.get("skipped"))
+
+
+def story_figures(story: str) -> Path:
+    return paths.resolve(registry.path("figures_en", story))
+
+
+def manifest_files(story: str) -> list[Path]:
+    """A story's ``manifest.json``, then one per language folder (``id/``), if present."""
+    figures = story_figures(story)
     candidates = [figures / "manifest.json", *sorted(figures.glob("*/manifest.json"))]
     return [path for path in candidates if path.is_file()]
 
 
-def _manifest_entries() -> list[ManifestEntry]:
+def _manifest_entries(story: str) -> list[ManifestEntry]:
     entries = []
-    for path in manifest_files():
+    for path in manifest_files(story):
         name = paths.relative(path)
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -166,15 +183,16 @@ def _manifest_entries() -> list[ManifestEntry]:
         figures = document.get("figures") if isinstance(document, dict) else None
         if not isinstance(figures, list):
             raise InputError('expected {"figures": [...]}', file=name, field="figures")
-        entries += [ManifestEntry(name, f"figures[{i}]", entry if isinstance(entry, dict) else {})
-                    for i, entry in enumerate(figures)]
+        entries += [ManifestEntry(name, f"figures[{i}]", entry if isinstance(entry, dict) else {},
+                                  story)
+                    for i, entry in enumerate(figures) if not _skipped(entry)]
     return entries
 
 
 def _figure_file(value: str, item: ManifestEntry, field_name: str) -> tuple[Path, str]:
     """A file a manifest lists, and where it goes in the site (under ``figures/``). Paths may
     be relative to the repository, to the manifest's folder or to ``figures/``."""
-    figures = paths.figures_dir().resolve()
+    figures = story_figures(item.story).resolve()
     manifest_dir = paths.resolve(item.manifest).parent
     for candidate in (paths.resolve(value), manifest_dir / value, figures / value):
         if candidate.is_file():
@@ -211,13 +229,13 @@ def _copy_figure_files(site: Site, item: ManifestEntry) -> list[dict[str, str]]:
     return downloads
 
 
-def add_figures(site: Site, pages: list[NotebookPage],
+def add_figures(site: Site, story: str, pages: list[NotebookPage],
                 sources: Mapping[str, Mapping[str, str]]) -> list[dict[str, Any]]:
     """Copy each manifest figure into the site; the gallery's entries, in manifest order
     (a figure listed by two manifests is shown once)."""
     by_stem = {page.step: page for page in pages}
     gallery: dict[str, dict[str, Any]] = {}
-    for item in _manifest_entries():
+    for item in _manifest_entries(story):
         downloads = _copy_figure_files(site, item)
         by_kind = {download["kind"]: download["href"] for download in downloads}
         image = by_kind.get("png") or by_kind.get("svg")
@@ -268,14 +286,18 @@ def _link_target(url: str) -> str:
     return url.strip() if ":" in url and scheme in LINK_SCHEMES else ""
 
 
-def read_sources() -> list[dict[str, str]]:
-    rows = _read_csv(SOURCES_FILE)
+def read_sources(story: str) -> list[dict[str, str]]:
+    rows = _read_csv(registry.path("sources", story))
     return [{**row, "href": _link_target(row.get("url") or "")} for row in rows]
 
 
-def add_data_files(site: Site) -> list[dict[str, Any]]:
+def _processed(story: str) -> Path:
+    return paths.data_processed() / registry.check_slug(story)
+
+
+def add_data_files(site: Site, story: str) -> list[dict[str, Any]]:
     entries = []
-    for path in sorted(paths.data_processed().glob("*.csv")):
+    for path in sorted(_processed(story).glob("*.csv")):
         data = path.read_bytes()
         rows = max(0, len(list(csv.reader(data.decode("utf-8").splitlines()))) - 1)
         entries.append({"name": path.name, "href": site.add(f"data/{path.name}", data),
@@ -283,8 +305,8 @@ def add_data_files(site: Site) -> list[dict[str, Any]]:
     return entries
 
 
-def fact_check_rows() -> list[dict[str, str]]:
-    path = paths.data_processed() / "fact_check.csv"
+def fact_check_rows(story: str) -> list[dict[str, str]]:
+    path = paths.resolve(registry.path("fact_check", story))
     if not path.is_file():
         return []
     rows = _read_csv(paths.relative(path))
@@ -323,21 +345,35 @@ def _article(sources: list[dict[str, str]]) -> dict[str, str] | None:
     return next((row for row in sources if row.get("kind") == "article"), None)
 
 
-def build_pages(site: Site) -> None:
-    pages = add_notebooks(site, executed_notebooks())
-    sources = read_sources()
-    gallery = add_figures(site, pages, {row["source_id"]: row for row in sources})
-    data_files = add_data_files(site)
-    site.add(DICTIONARY_PAGE, _render(
+def build_story_pages(site: Site, story: str) -> dict[str, Any]:
+    """One story's pages in ``<story>/``; returns its entry for the index of stories."""
+    story_site = site.for_story(story)
+    pages = add_notebooks(story_site, executed_notebooks(story))
+    sources = read_sources(story)
+    gallery = add_figures(story_site, story, pages, {row["source_id"]: row for row in sources})
+    data_files = add_data_files(story_site, story)
+    story_site.add(DICTIONARY_PAGE, _render(
         "site_dictionary.html.j2", dictionary_html=Markup(
             dictionary_html())))
-    site.add("site.css", (TEMPLATES / "site.css").read_bytes())
-    site.add("index.html", _render(
-        "site_index.html.j2", findings=readme.findings_sentences(), article=_article(sources),
-        figures=gallery, fact_checks=fact_check_rows(), notebooks=pages,
+    story_site.add("site.css", (TEMPLATES / "site.css").read_bytes())
+    findings = readme.findings_sentences(story)
+    story_site.add("index.html", _render(
+        "site_index.html.j2", findings=findings, article=_article(sources),
+        figures=gallery, fact_checks=fact_check_rows(story), notebooks=pages,
         data_files=data_files, sources=sources))
     for name in (DICTIONARY_PAGE, "index.html"):
-        check_offline(site.files[name].decode("utf-8"), f"{SITE_DIR}/{name}")
+        check_offline(site.files[f"{story}/{name}"].decode("utf-8"),
+                      f"{SITE_DIR}/{story}/{name}")
+    return {"slug": story, "href": f"{story}/index.html", "findings": findings,
+            "origin": readme.story_origin(story)}
+
+
+def build_pages(site: Site, stories: Iterable[str] | None = None) -> None:
+    entries = [build_story_pages(site, story)
+               for story in (paths.stories() if stories is None else stories)]
+    site.add("site.css", (TEMPLATES / "site.css").read_bytes())
+    site.add("index.html", _render("site_stories.html.j2", stories=entries))
+    check_offline(site.files["index.html"].decode("utf-8"), f"{SITE_DIR}/index.html")
 
 
 def _publish(site: Site, folder: Path) -> None:
