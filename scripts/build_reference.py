@@ -3,8 +3,9 @@
     python scripts/build_reference.py [--upstream DIR] [--output PATH]
 
 ``DIR`` holds the upstream files described in its README (default
-``../shared/data/reference`` next to the repository). The output is
-deterministic: rebuilding from the same upstream files gives the same bytes.
+``data/external`` inside the repository, where byte-identical copies of the
+upstream files are bundled). The output is deterministic: rebuilding from the
+same upstream files gives the same bytes.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import pandas as pd
 from crimefigures import atomic, paths, reference
 from crimefigures.errors import CrimefiguresError, InputError
 
-# The day the upstream snapshots were retrieved (upstream README).
+# The day the upstream snapshots were retrieved (data/external/README.md).
 DATE_ACCESSED = "2026-11-24"
-DEFAULT_UPSTREAM = Path("..") / "shared" / "data" / "reference"
+DEFAULT_UPSTREAM = Path("data") / "external"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "--upstream",
         type=Path,
         default=None,
-        help="directory with the upstream files (default: ../shared/data/reference "
+        help="directory with the upstream files (default: data/external "
         "relative to the repository root)",
     )
     parser.add_argument("--output", default=reference.REFERENCE_PATH, help="where to write")

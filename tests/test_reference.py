@@ -6,6 +6,7 @@ import csv
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from crimefigures.errors import InputError, ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / reference.REFERENCE_PATH
-UPSTREAM = REPO.parent / "shared" / "data" / "reference"
+UPSTREAM = REPO / "data" / "external"
 
 
 @pytest.fixture(scope="module")
@@ -206,23 +207,25 @@ def test_missing_area_vintage_or_source_is_an_error(table):
 # --- rebuild ---------------------------------------------------------------------------------
 
 
+def test_external_files_match_their_readme_checksums():
+    """data/external holds byte-identical upstream copies: each checksum its README lists holds."""
+    readme = (UPSTREAM / "README.md").read_text(encoding="utf-8")
+    listed = dict(
+        (name, digest)
+        for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+\.csv)$", readme, flags=re.M)
+    )
+    on_disk = sorted(path.name for path in UPSTREAM.glob("*.csv"))
+    assert sorted(listed) == on_disk
+    for name, digest in listed.items():
+        assert reference.sha256_file(UPSTREAM / name) == digest, name
+
+
 def test_rebuilding_from_upstream_reproduces_the_bundled_file(tmp_path):
-    if not (UPSTREAM / "README.md").is_file():
-        pytest.fail(
-            f"upstream reference files not found at {UPSTREAM}; the byte-for-byte rebuild "
-            "check needs ../shared/data/reference next to the repository"
-        )
+    """The default upstream is data/external: a clone with nothing beside it rebuilds."""
     output = tmp_path / "gdp_population.csv"
     environment = {k: v for k, v in os.environ.items() if k != "CRIMEFIGURES_STAGING"}
     result = subprocess.run(
-        [
-            sys.executable,
-            "scripts/build_reference.py",
-            "--upstream",
-            str(UPSTREAM),
-            "--output",
-            str(output),
-        ],
+        [sys.executable, "scripts/build_reference.py", "--output", str(output)],
         cwd=REPO,
         capture_output=True,
         text=True,
