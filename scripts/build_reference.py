@@ -38,6 +38,8 @@ class UpstreamFile:
 UPSTREAM_FILES = (
     UpstreamFile("wb_gdp_current_usd.csv", reference.WORLD_BANK, reference.GDP, "wdi-2024-10"),
     UpstreamFile("wb_population.csv", reference.WORLD_BANK, reference.POPULATION, "wdi-2026-03"),
+    UpstreamFile("imf_weo_2023oct_ngdpd.csv", reference.IMF_WEO, reference.GDP, "2023-10"),
+    UpstreamFile("imf_weo_2024apr_ngdpd.csv", reference.IMF_WEO, reference.GDP, "2024-04"),
     UpstreamFile("imf_weo_2024oct_ngdpd.csv", reference.IMF_WEO, reference.GDP, "2024-10"),
     UpstreamFile("imf_weo_2025oct_ngdpd.csv", reference.IMF_WEO, reference.GDP, "2025-10"),
 )

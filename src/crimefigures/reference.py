@@ -14,6 +14,7 @@ first data row is row 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import math
@@ -40,7 +41,9 @@ WORLD_BANK = "world_bank"
 IMF_WEO = "imf_weo"
 GDP_SOURCES = (IMF_WEO, WORLD_BANK)
 SOURCES = GDP_SOURCES
-WEO_VINTAGES = ("2024-10", "2025-10")
+# Oldest first. "2023-10" was the release current on 27 March 2024 (the briefing the
+# first story reports); "2024-04" is the first with Cambodia's rebased accounts.
+WEO_VINTAGES = ("2023-10", "2024-04", "2024-10", "2025-10")
 
 KEY_COLUMNS = ["indicator", "area_code", "source", "vintage", "year"]
 COLUMNS = [
@@ -81,6 +84,13 @@ AREAS: dict[str, str] = {
     "IND": "India",
     "GBR": "United Kingdom",
     "JPN": "Japan",
+    # Economies that reporting on Southeast Asian scam compounds names (as victims'
+    # or scam proceeds' countries) and that both publishers cover. Taiwan is not
+    # here: the World Bank files have no Taiwan (the IMF's TWN would be one-sided).
+    "CAN": "Canada",
+    "HKG": "Hong Kong SAR, China",
+    "KOR": "Korea, Rep.",
+    "AUS": "Australia",
 }
 YEARS = range(2019, 2026)
 YEAR_RANGE = (1950, 2100)
@@ -108,10 +118,61 @@ _MONTHS = (
     "December",
 )
 _WEO_URLS = {
+    "2023-10": "https://www.imf.org/en/Publications/WEO/weo-database/2023/October/"
+    "download-entire-database",
+    "2024-04": "https://www.imf.org/en/Publications/WEO/weo-database/2024/April/"
+    "download-entire-database",
     "2024-10": "https://www.imf.org/en/Publications/WEO/weo-database/2024/October/"
     "download-entire-database",
     "2025-10": "https://data.imf.org/en/datasets/IMF.RES:WEO",
 }
+
+@dataclass(frozen=True)
+class WeoRelease:
+    """When an IMF WEO release was published, and where that date comes from."""
+
+    vintage: str
+    published: dt.date
+    source: str
+
+
+# Publication day of each bundled WEO release. The IMF publishes each release's
+# report page under an address that carries its release date (Issues/YYYY/MM/DD/...),
+# and the database the same day.
+WEO_RELEASES: tuple[WeoRelease, ...] = (
+    WeoRelease(
+        "2023-10",
+        dt.date(2023, 10, 10),
+        "IMF, World Economic Outlook, October 2023, released 10 October 2023: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2023/10/10/"
+        "world-economic-outlook-october-2023",
+    ),
+    WeoRelease(
+        "2024-04",
+        dt.date(2024, 4, 16),
+        "IMF, World Economic Outlook, April 2024, released 16 April 2024 (also the date "
+        "data/external/README.md gives): https://www.imf.org/en/Publications/WEO/Issues/"
+        "2024/04/16/world-economic-outlook-april-2024",
+    ),
+    WeoRelease(
+        "2024-10",
+        dt.date(2024, 10, 22),
+        "IMF, World Economic Outlook, October 2024, released 22 October 2024: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2024/10/22/"
+        "world-economic-outlook-october-2024",
+    ),
+    WeoRelease(
+        "2025-10",
+        dt.date(2025, 10, 14),
+        "IMF, World Economic Outlook, October 2025 ('Global Economy in Flux, Prospects "
+        "Remain Dim'), released at the IMF press briefing of 14 October 2025: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2025/10/14/"
+        "world-economic-outlook-october-2025. The upstream README gives no release date, "
+        "only the data download (2025-10-16), which is consistent",
+    ),
+)
+WEO_PUBLISHED: dict[str, dt.date] = {r.vintage: r.published for r in WEO_RELEASES}
+
 WB_LICENSE = "CC BY 4.0"
 IMF_LICENSE = "IMF Copyright and Usage (https://www.imf.org/external/terms.htm)"
 
@@ -499,6 +560,39 @@ def population(
     )
 
 
+def _as_date(when: dt.date | str) -> dt.date:
+    if isinstance(when, dt.datetime):
+        return when.date()
+    if isinstance(when, dt.date):
+        return when
+    try:
+        return dt.date.fromisoformat(str(when).strip())
+    except ValueError:
+        raise ParameterError(
+            f"{when!r} is not a date; give a datetime.date or YYYY-MM-DD", field="date"
+        ) from None
+
+
+def latest_weo_vintage(when: dt.date | str) -> str:
+    """The newest bundled WEO release published on or before ``when`` (a date or YYYY-MM-DD).
+
+    That is the release a reader could have consulted that day, e.g. the October
+    2023 release on 27 March 2024: ``latest_weo_vintage(date(2024, 3, 27)) == "2023-10"``.
+    A release counts from its publication day itself (:data:`WEO_RELEASES`).
+    Before the oldest bundled release there is none, which is an error.
+    """
+    day = _as_date(when)
+    published = [r for r in WEO_RELEASES if r.published <= day and r.vintage in WEO_VINTAGES]
+    if not published:
+        oldest = min(WEO_RELEASES, key=lambda r: r.published)
+        raise ParameterError(
+            f"no bundled IMF WEO release was published on or before {day.isoformat()}; "
+            f"the oldest, {oldest.vintage}, came out on {oldest.published.isoformat()}",
+            field="date",
+        )
+    return max(published, key=lambda r: r.published).vintage
+
+
 def _vintage_slug(vintage: str) -> str:
     return vintage.replace("-", "_")
 
@@ -511,8 +605,9 @@ def compare_sources(
     Columns: ``area_code``, ``area_name``, ``year``, ``gdp_world_bank``,
     ``gdp_imf_weo_<vintage>`` and ``estimate_imf_weo_<vintage>`` for each vintage,
     ``ratio_imf_weo_<vintage>_to_world_bank``, ``pct_world_bank_below_imf_weo_<vintage>``
-    (Cambodia 2023: about 27) and, with two vintages,
-    ``ratio_imf_weo_<newer>_to_<older>``. A value the table lacks is NaN (the
+    (Cambodia 2023: about 27) and, for each pair of consecutive vintages in
+    :data:`WEO_VINTAGES`, ``ratio_imf_weo_<newer>_to_<older>`` (e.g.
+    ``ratio_imf_weo_2025_10_to_2024_10``). A value the table lacks is NaN (the
     World Bank has no 2024 GDP), so the gap shows instead of raising.
     """
     table = load_reference() if reference is None else reference
@@ -546,10 +641,10 @@ def compare_sources(
             ratio = record["gdp_world_bank"] / record[f"gdp_imf_weo_{slug}"]
             record[f"ratio_imf_weo_{slug}_to_world_bank"] = 1 / ratio
             record[f"pct_world_bank_below_imf_weo_{slug}"] = (1 - ratio) * 100
-        if len(WEO_VINTAGES) == 2:
-            older, newer = (_vintage_slug(v) for v in WEO_VINTAGES)
-            record[f"ratio_imf_weo_{newer}_to_{older}"] = (
-                record[f"gdp_imf_weo_{newer}"] / record[f"gdp_imf_weo_{older}"]
+        for older, newer in zip(WEO_VINTAGES, WEO_VINTAGES[1:], strict=False):
+            old_slug, new_slug = _vintage_slug(older), _vintage_slug(newer)
+            record[f"ratio_imf_weo_{new_slug}_to_{old_slug}"] = (
+                record[f"gdp_imf_weo_{new_slug}"] / record[f"gdp_imf_weo_{old_slug}"]
             )
         records.append(record)
     return pd.DataFrame.from_records(records)
