@@ -20,7 +20,7 @@ import hashlib
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -267,16 +267,45 @@ def _describe_failure(check: str, failure_case: object) -> str:
     return f"{_show(failure_case)} fails check {check}"
 
 
-def _duplicate_message(frame: pd.DataFrame, index: int) -> str:
-    key = reference_key(*(frame.at[index, column] for column in KEY_COLUMNS))
-    same = (frame[KEY_COLUMNS] == frame.loc[index, KEY_COLUMNS]).all(axis=1)
+def _duplicate_message(
+    frame: pd.DataFrame,
+    index: int,
+    key_columns: Sequence[str] = KEY_COLUMNS,
+    key_of: Callable[..., str] | None = None,
+) -> str:
+    make_key = reference_key if key_of is None else key_of
+    key = make_key(*(frame.at[index, column] for column in key_columns))
+    same = (frame[list(key_columns)] == frame.loc[index, list(key_columns)]).all(axis=1)
     first = int(same[same].index[0])
     return f"duplicate key {key} (first at row {_row_number(first)})"
 
 
+def _series_mismatch_message(frame: pd.DataFrame, index: int) -> tuple[str, str]:
+    return (
+        f"{frame.at[index, 'series_code']!r} does not match indicator "
+        f"{frame.at[index, 'indicator']!r} and source {frame.at[index, 'source']!r}",
+        "series_code",
+    )
+
+
 def _schema_error_to_input_error(
-    error: pa.errors.SchemaErrors, frame: pd.DataFrame, display: str
+    error: pa.errors.SchemaErrors,
+    frame: pd.DataFrame,
+    display: str,
+    *,
+    columns: Sequence[str] = COLUMNS,
+    key_columns: Sequence[str] = KEY_COLUMNS,
+    key_of: Callable[..., str] | None = None,
+    table_checks: dict[str, Callable[[pd.DataFrame, int], tuple[str, str]]] | None = None,
 ) -> InputError:
+    """One InputError for the first failure: structure first, then the first bad row.
+
+    ``columns``/``key_columns``/``key_of`` describe the table (the GDP table by
+    default); ``table_checks`` maps a table-wide check's error text to a function
+    giving ``(message, field)`` for a failing row.
+    """
+    if table_checks is None:
+        table_checks = {_SERIES_MISMATCH: _series_mismatch_message}
     cases = error.failure_cases
     structure = cases[cases["check"].isin(_STRUCTURE_CHECKS)]
     if not structure.empty:
@@ -287,7 +316,7 @@ def _schema_error_to_input_error(
             "column_ordered": "column out of order",
         }[case["check"]]
         return InputError(
-            f"{what}; expected columns: {', '.join(COLUMNS)}",
+            f"{what}; expected columns: {', '.join(columns)}",
             file=display,
             row=1,
             field=str(case["failure_case"]),
@@ -301,7 +330,7 @@ def _schema_error_to_input_error(
     # Column checks name the bad cell itself, so they win over the table-wide ones.
     located["priority"] = [
         next((i for i, p in enumerate(_CHECK_PRIORITY) if str(c).startswith(p)), 50)
-        + (50 if c == _SERIES_MISMATCH else 0)
+        + (50 if c in table_checks else 0)
         for c in located["check"]
     ]
     case = located.sort_values(["index", "priority"], kind="stable").iloc[0]
@@ -309,19 +338,14 @@ def _schema_error_to_input_error(
     check = str(case["check"])
     if check == "multiple_fields_uniqueness":
         return InputError(
-            _duplicate_message(frame, index),
+            _duplicate_message(frame, index, key_columns, key_of),
             file=display,
             row=_row_number(index),
-            field=",".join(KEY_COLUMNS),
+            field=",".join(key_columns),
         )
-    if check == _SERIES_MISMATCH:
-        return InputError(
-            f"{frame.at[index, 'series_code']!r} does not match indicator "
-            f"{frame.at[index, 'indicator']!r} and source {frame.at[index, 'source']!r}",
-            file=display,
-            row=_row_number(index),
-            field="series_code",
-        )
+    if check in table_checks:
+        message, field = table_checks[check](frame, index)
+        return InputError(message, file=display, row=_row_number(index), field=field)
     column = case["column"] if isinstance(case["column"], str) else None
     return InputError(
         _describe_failure(check, case["failure_case"]),
@@ -331,16 +355,16 @@ def _schema_error_to_input_error(
     )
 
 
-def _parse_bools(frame: pd.DataFrame, display: str) -> pd.DataFrame:
+def _parse_bools(frame: pd.DataFrame, display: str, column: str = "is_estimate") -> pd.DataFrame:
     """``True``/``False`` text to bool; anything else is an error, never truthy-by-accident."""
-    if "is_estimate" not in frame.columns:
+    if column not in frame.columns:
         return frame  # the schema reports the missing column
     mapping = {"True": True, "False": False}
-    for index, text in frame["is_estimate"].items():
+    for index, text in frame[column].items():
         if text not in mapping:
             message = "missing value" if pd.isna(text) else f"{text!r} is not True or False"
-            raise InputError(message, file=display, row=_row_number(index), field="is_estimate")
-    return frame.assign(is_estimate=frame["is_estimate"].map(mapping).astype(bool))
+            raise InputError(message, file=display, row=_row_number(index), field=column)
+    return frame.assign(**{column: frame[column].map(mapping).astype(bool)})
 
 
 def validate_reference(frame: pd.DataFrame, *, display: str = "reference table") -> pd.DataFrame:
@@ -351,7 +375,9 @@ def validate_reference(frame: pd.DataFrame, *, display: str = "reference table")
         raise _schema_error_to_input_error(error, frame, display) from None
 
 
-def _read_reference_csv(path: Path, display: str) -> pd.DataFrame:
+def _read_reference_csv(
+    path: Path, display: str, columns: Sequence[str] = COLUMNS
+) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("reference file not found", file=display)
     try:
@@ -374,7 +400,7 @@ def _read_reference_csv(path: Path, display: str) -> pd.DataFrame:
         ) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=display) from None
-    if frame.empty and set(frame.columns) == set(COLUMNS):
+    if frame.empty and set(frame.columns) == set(columns):
         raise InputError("file has a header but no data rows", file=display)
     blank = frame.index[frame.isna().all(axis=1)]
     if len(blank):
