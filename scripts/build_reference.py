@@ -1,6 +1,6 @@
-"""Build data/reference/gdp_population.csv from the upstream reference files (offline).
+"""Build data/reference/gdp_population.csv and exchange_rates.csv from upstream files (offline).
 
-    python scripts/build_reference.py [--upstream DIR] [--output PATH]
+    python scripts/build_reference.py [--upstream DIR] [--output PATH] [--exchange-output PATH]
 
 ``DIR`` holds the upstream files described in its README (default
 ``data/external`` inside the repository, where byte-identical copies of the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crimefigures import atomic, paths, reference
+from crimefigures import atomic, exchange, paths, reference
 from crimefigures.errors import CrimefiguresError, InputError
 
 # The day the upstream snapshots were retrieved (data/external/README.md).
@@ -69,6 +69,16 @@ def build(directory: Path) -> pd.DataFrame:
     return reference.assemble_reference(normalise(item, directory) for item in UPSTREAM_FILES)
 
 
+def build_exchange(directory: Path) -> pd.DataFrame:
+    path = directory / exchange.H10_UPSTREAM
+    return exchange.normalise_h10(
+        read_upstream(path),
+        date_accessed=DATE_ACCESSED,
+        upstream_file=exchange.H10_UPSTREAM,
+        upstream_sha256=reference.sha256_file(path),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -78,16 +88,26 @@ def main(argv: list[str] | None = None) -> int:
         help="directory with the upstream files (default: data/external "
         "relative to the repository root)",
     )
-    parser.add_argument("--output", default=reference.REFERENCE_PATH, help="where to write")
+    parser.add_argument(
+        "--output", default=reference.REFERENCE_PATH, help="where to write the GDP table"
+    )
+    parser.add_argument(
+        "--exchange-output",
+        default=exchange.EXCHANGE_PATH,
+        help="where to write the exchange-rate table",
+    )
     args = parser.parse_args(argv)
     directory = args.upstream or paths.repo_root() / DEFAULT_UPSTREAM
     try:
         table = build(directory.resolve())
+        rates = build_exchange(directory.resolve())
         written = atomic.write_csv(args.output, table)
+        written_rates = atomic.write_csv(args.exchange_output, rates)
     except CrimefiguresError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {len(table)} rows to {paths.relative(written)}")
+    print(f"wrote {len(rates)} rows to {paths.relative(written_rates)}")
     return 0
 
 

@@ -349,9 +349,17 @@ def test_external_files_match_their_readme_checksums():
 def test_rebuilding_from_upstream_reproduces_the_bundled_file(tmp_path):
     """The default upstream is data/external: a clone with nothing beside it rebuilds."""
     output = tmp_path / "gdp_population.csv"
+    rates = tmp_path / "exchange_rates.csv"
     environment = {k: v for k, v in os.environ.items() if k != "CRIMEFIGURES_STAGING"}
     result = subprocess.run(
-        [sys.executable, "scripts/build_reference.py", "--output", str(output)],
+        [
+            sys.executable,
+            "scripts/build_reference.py",
+            "--output",
+            str(output),
+            "--exchange-output",
+            str(rates),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -360,6 +368,7 @@ def test_rebuilding_from_upstream_reproduces_the_bundled_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == BUNDLED.read_bytes()
+    assert rates.read_bytes() == (REPO / "data" / "reference" / "exchange_rates.csv").read_bytes()
 
 
 # --- bad input -------------------------------------------------------------------------------
