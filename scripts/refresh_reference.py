@@ -14,6 +14,9 @@ WEO vintages not given with ``--weo`` are carried over from the current table.
 The analysis pipeline never runs this script; the bundled table stays what the
 offline ``scripts/build_reference.py`` wrote until someone refreshes on purpose.
 Normalisation is shared with that script through ``crimefigures.reference``.
+Exchange rates (``data/reference/exchange_rates.csv``) are not refreshed here; they
+come only from the offline build. A new WEO vintage also needs its publication
+date in ``reference.WEO_RELEASES`` and its name in ``reference.WEO_VINTAGES``.
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +21,7 @@ from crimefigures.errors import InputError, ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / reference.REFERENCE_PATH
-UPSTREAM = REPO.parent / "shared" / "data" / "reference"
+UPSTREAM = REPO / "data" / "external"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def _with_cell(path: Path, csv_row: int, column: str, text: str) -> Path:
 
 def test_bundled_file_passes_the_schema(table):
     assert list(table.columns) == reference.COLUMNS
-    assert len(table) == 400  # WB GDP 16x5, WB population 16x6, WEO 2 vintages x 16x7
+    assert len(table) == 780  # WB GDP 20x5, WB population 20x6, WEO 4 vintages x 20x7
     assert table["year"].dtype == "int64"
     assert table["value"].dtype == "float64"
     assert table["is_estimate"].dtype == bool
@@ -62,6 +65,8 @@ def test_bundled_file_covers_the_areas_and_years(table):
     spans = table.groupby(["indicator", "source", "vintage"])["year"].agg(["min", "max"])
     assert spans.loc[("gdp_current_usd", "world_bank", "wdi-2024-10")].tolist() == [2019, 2023]
     assert spans.loc[("population", "world_bank", "wdi-2026-03")].tolist() == [2019, 2024]
+    assert spans.loc[("gdp_current_usd", "imf_weo", "2023-10")].tolist() == [2019, 2025]
+    assert spans.loc[("gdp_current_usd", "imf_weo", "2024-04")].tolist() == [2019, 2025]
     assert spans.loc[("gdp_current_usd", "imf_weo", "2024-10")].tolist() == [2019, 2025]
     assert spans.loc[("gdp_current_usd", "imf_weo", "2025-10")].tolist() == [2019, 2025]
 
@@ -78,6 +83,10 @@ def test_every_row_is_cited(table):
         "85a6f57acec304c8430f31de3c9a4a07",
         "imf_weo_2025oct_ngdpd.csv": "f9f95ca818ff177ec6a3484843c996fc"
         "69cdc9e3dc6b43ba1e64f8fae8a0683c",
+        "imf_weo_2023oct_ngdpd.csv": "43198683f493447bec97b980114c822d"
+        "14f8ffe4465300fb91433f3dd3d9ad09",
+        "imf_weo_2024apr_ngdpd.csv": "ca073e091a65e7b9c2c02de81bc08cdc"
+        "0d6e2d75d9f1877f3d8647289eeb523d",
     }
     imf = table[table["source"] == "imf_weo"]
     assert set(imf["publisher"]) == {"International Monetary Fund"}
@@ -179,6 +188,124 @@ def test_compare_sources_leaves_missing_world_bank_years_empty(table):
         reference.compare_sources(["ZZZ"], 2023, reference=table)
 
 
+# --- added WEO releases and areas ------------------------------------------------------------
+
+# The table as the first story published it (commit f810ac2): 16 areas, WEO 2024-10 and
+# 2025-10, and the two WDI vintages. Its bytes must survive any later addition.
+FIRST_STORY_AREAS = {
+    "WLD", "FRA", "KHM", "MMR", "LAO", "THA", "PHL", "MYS",
+    "VNM", "IDN", "SGP", "CHN", "USA", "IND", "GBR", "JPN",
+}
+FIRST_STORY_VINTAGES = {"2024-10", "2025-10", "wdi-2024-10", "wdi-2026-03"}
+FIRST_STORY_SHA256 = "4aabd1a13bb8f41ca7ca1bd15daf6903a48f74f56da382f266ecd87d86c962f3"
+
+
+def test_first_story_rows_are_unchanged_byte_for_byte():
+    rows = _rows()
+    header, area, vintage = rows[0], rows[0].index("area_code"), rows[0].index("vintage")
+    kept = [
+        r for r in rows[1:] if r[area] in FIRST_STORY_AREAS and r[vintage] in FIRST_STORY_VINTAGES
+    ]
+    assert len(kept) == 400
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *kept])
+    assert hashlib.sha256(buffer.getvalue().encode("utf-8")).hexdigest() == FIRST_STORY_SHA256
+
+
+@pytest.mark.parametrize(
+    ("code", "vintage", "year", "billions", "estimate"),
+    [
+        # Hand-checked against data/external/imf_weo_2023oct_ngdpd.csv and _2024apr_.
+        ("FRA", "2023-10", 2023, 3_049.016, True),  # last actual 2022
+        ("FRA", "2023-10", 2024, 3_183.486, True),
+        ("FRA", "2024-04", 2023, 3_031.778, False),  # last actual 2023
+        ("FRA", "2024-04", 2024, 3_130.014, True),  # "$3.1 trillion", but after the article
+        ("KHM", "2023-10", 2023, 30.943, True),  # before Cambodia's rebasing
+        ("KHM", "2024-04", 2023, 41.855, True),  # after it
+        ("WLD", "2024-04", 2023, 104_791.082, False),  # aggregates: release year onward
+        ("WLD", "2024-04", 2024, 109_529.216, True),
+        ("CAN", "2023-10", 2023, 2_117.805, True),
+        ("CAN", "2024-04", 2023, 2_140.086, False),
+        ("KOR", "2023-10", 2023, 1_709.232, True),
+    ],
+)
+def test_added_weo_releases(table, code, vintage, year, billions, estimate):
+    value = reference.gdp(code, source="imf_weo", vintage=vintage, year=year, reference=table)
+    assert value.value == round(billions * 1000) * 1_000_000
+    assert value.is_estimate is estimate
+    month = {"2023-10": "October 2023", "2024-04": "April 2024"}[vintage]
+    assert value.dataset == f"World Economic Outlook Database, {month}"
+    assert value.url == (
+        "https://www.imf.org/en/Publications/WEO/weo-database/"
+        + month.split()[1] + "/" + month.split()[0] + "/download-entire-database"
+    )
+
+
+def test_added_areas_have_both_publishers(table):
+    added = {
+        "CAN": "Canada",
+        "HKG": "Hong Kong SAR, China",
+        "KOR": "Korea, Rep.",
+        "AUS": "Australia",
+    }
+    for code, name in added.items():
+        rows = table[table["area_code"] == code]
+        assert set(rows["area_name"]) == {name}
+        assert len(rows) == 5 + 6 + 4 * 7, code  # WB GDP, WB population, 4 WEO releases
+    # Hand-checked against data/external/wb_gdp_current_usd.csv and wb_population.csv.
+    assert reference.gdp("CAN", source="world_bank", year=2023, reference=table).value == (
+        2140085567791.4514
+    )
+    assert reference.population("CAN", year=2023, reference=table).value == 40_083_484
+    assert reference.gdp("CAN", source="imf_weo", vintage="2025-10", year=2023).value == 2173.34e9
+    assert "TWN" not in set(table["area_code"])  # the World Bank files have no Taiwan
+
+
+@pytest.mark.parametrize(
+    ("when", "vintage"),
+    [
+        (dt.date(2023, 10, 10), "2023-10"),  # publication day itself counts
+        (dt.date(2024, 3, 27), "2023-10"),  # the briefing the first story reports
+        (dt.date(2024, 4, 15), "2023-10"),
+        (dt.date(2024, 4, 16), "2024-04"),
+        (dt.date(2024, 10, 21), "2024-04"),
+        (dt.date(2024, 10, 22), "2024-10"),
+        (dt.date(2025, 10, 13), "2024-10"),
+        (dt.date(2025, 10, 14), "2025-10"),
+        (dt.date(2026, 11, 24), "2025-10"),
+        (dt.datetime(2024, 4, 16, 0, 1), "2024-04"),
+        ("2024-03-27", "2023-10"),
+    ],
+)
+def test_latest_weo_vintage(when, vintage):
+    assert reference.latest_weo_vintage(when) == vintage
+
+
+def test_latest_weo_vintage_before_the_oldest_release_or_not_a_date():
+    with pytest.raises(ParameterError, match="published on or before 2023-10-09.*2023-10-10"):
+        reference.latest_weo_vintage(dt.date(2023, 10, 9))
+    with pytest.raises(ParameterError, match="not a date"):
+        reference.latest_weo_vintage("27 March 2024")
+
+
+def test_every_vintage_has_a_cited_publication_date():
+    assert [r.vintage for r in reference.WEO_RELEASES] == list(reference.WEO_VINTAGES)
+    dates = [r.published for r in reference.WEO_RELEASES]
+    assert dates == sorted(dates)
+    for release in reference.WEO_RELEASES:
+        assert "https://www.imf.org/" in release.source
+        assert release.published.strftime("%Y/%m/%d") in release.source
+
+
+def test_compare_sources_has_every_release_and_consecutive_ratios(table):
+    frame = reference.compare_sources(["KHM"], 2023, reference=table)
+    khm = frame.iloc[0]
+    assert khm["gdp_imf_weo_2023_10"] == 30.943e9
+    assert khm["ratio_imf_weo_2024_04_to_2023_10"] == pytest.approx(41.855 / 30.943)
+    assert khm["ratio_imf_weo_2024_10_to_2024_04"] == pytest.approx(43.304 / 41.855)
+    assert khm["ratio_imf_weo_2025_10_to_2024_10"] == pytest.approx(42.404 / 43.304)
+
+
 # --- missing combinations --------------------------------------------------------------------
 
 
@@ -193,10 +320,10 @@ def test_missing_year_names_what_exists(table):
 
 
 def test_missing_area_vintage_or_source_is_an_error(table):
-    with pytest.raises(InputError, match="no rows for area 'DEU'.*available areas: CHN"):
+    with pytest.raises(InputError, match="no rows for area 'DEU'.*available areas: AUS, CAN"):
         reference.gdp("DEU", source="imf_weo", vintage="2024-10", year=2023, reference=table)
-    with pytest.raises(InputError, match="available vintages: 2024-10, 2025-10"):
-        reference.gdp("FRA", source="imf_weo", vintage="2024-04", year=2023, reference=table)
+    with pytest.raises(InputError, match="available vintages: 2023-10, 2024-04, 2024-10, 2025-10"):
+        reference.gdp("FRA", source="imf_weo", vintage="2025-04", year=2023, reference=table)
     with pytest.raises(ParameterError, match="pass vintage="):
         reference.gdp("FRA", source="imf_weo", year=2023, reference=table)
     with pytest.raises(ParameterError, match="unknown GDP source 'oecd'"):
@@ -206,22 +333,32 @@ def test_missing_area_vintage_or_source_is_an_error(table):
 # --- rebuild ---------------------------------------------------------------------------------
 
 
+def test_external_files_match_their_readme_checksums():
+    """data/external holds byte-identical upstream copies: each checksum its README lists holds."""
+    readme = (UPSTREAM / "README.md").read_text(encoding="utf-8")
+    listed = dict(
+        (name, digest)
+        for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+\.csv)$", readme, flags=re.M)
+    )
+    on_disk = sorted(path.name for path in UPSTREAM.glob("*.csv"))
+    assert sorted(listed) == on_disk
+    for name, digest in listed.items():
+        assert reference.sha256_file(UPSTREAM / name) == digest, name
+
+
 def test_rebuilding_from_upstream_reproduces_the_bundled_file(tmp_path):
-    if not (UPSTREAM / "README.md").is_file():
-        pytest.fail(
-            f"upstream reference files not found at {UPSTREAM}; the byte-for-byte rebuild "
-            "check needs ../shared/data/reference next to the repository"
-        )
+    """The default upstream is data/external: a clone with nothing beside it rebuilds."""
     output = tmp_path / "gdp_population.csv"
+    rates = tmp_path / "exchange_rates.csv"
     environment = {k: v for k, v in os.environ.items() if k != "CRIMEFIGURES_STAGING"}
     result = subprocess.run(
         [
             sys.executable,
             "scripts/build_reference.py",
-            "--upstream",
-            str(UPSTREAM),
             "--output",
             str(output),
+            "--exchange-output",
+            str(rates),
         ],
         cwd=REPO,
         capture_output=True,
@@ -231,6 +368,7 @@ def test_rebuilding_from_upstream_reproduces_the_bundled_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == BUNDLED.read_bytes()
+    assert rates.read_bytes() == (REPO / "data" / "reference" / "exchange_rates.csv").read_bytes()
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -298,7 +436,7 @@ def test_duplicated_key_names_both_rows(tmp_path):
     error = _error_for(_write(tmp_path / "dup.csv", rows))
     assert error.row == 11
     assert error.field == "indicator,area_code,source,vintage,year"
-    assert "duplicate key gdp_current_usd:CHN:imf_weo:2024-10:2021 (first at row 4)" in str(error)
+    assert "duplicate key gdp_current_usd:AUS:imf_weo:2023-10:2021 (first at row 4)" in str(error)
 
 
 def test_extra_column(tmp_path):
@@ -443,8 +581,8 @@ def test_diff_report_groups_metadata_changes(table):
     new["date_accessed"] = "2027-01-01"
     report = reference.format_reference_diff(reference.diff_reference(table, new))
     assert report.splitlines() == [
-        "0 rows added, 0 rows removed, 0 values changed, 400 other fields changed",
-        "~ date_accessed: '2026-11-24' -> '2027-01-01' (400 rows)",
+        "0 rows added, 0 rows removed, 0 values changed, 780 other fields changed",
+        "~ date_accessed: '2026-11-24' -> '2027-01-01' (780 rows)",
     ]
 
 
@@ -461,14 +599,14 @@ def test_diff_matches_world_bank_rows_across_wdi_vintages(table):
     counts = diff.groupby(["change", "field"]).size().to_dict()
     assert counts == {
         ("changed", "value"): 1,
-        ("changed", "vintage"): 80,
+        ("changed", "vintage"): 100,
         # WEO vintages are separate datasets: a new one adds rows, a dropped one removes them.
-        ("added", "value"): 112,
-        ("removed", "value"): 112,
+        ("added", "value"): 140,
+        ("removed", "value"): 140,
     }
     report = reference.format_reference_diff(diff)
     assert (
         "~ gdp_current_usd:KHM:world_bank:wdi-2027-01:2023: 31,772,759,999 -> 42,000,000,000"
         in (report)
     )
-    assert "~ vintage: 'wdi-2024-10' -> 'wdi-2027-01' (80 rows)" in report
+    assert "~ vintage: 'wdi-2024-10' -> 'wdi-2027-01' (100 rows)" in report

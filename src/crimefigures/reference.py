@@ -14,12 +14,13 @@ first data row is row 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -40,7 +41,9 @@ WORLD_BANK = "world_bank"
 IMF_WEO = "imf_weo"
 GDP_SOURCES = (IMF_WEO, WORLD_BANK)
 SOURCES = GDP_SOURCES
-WEO_VINTAGES = ("2024-10", "2025-10")
+# Oldest first. "2023-10" was the release current on 27 March 2024 (the briefing the
+# first story reports); "2024-04" is the first with Cambodia's rebased accounts.
+WEO_VINTAGES = ("2023-10", "2024-04", "2024-10", "2025-10")
 
 KEY_COLUMNS = ["indicator", "area_code", "source", "vintage", "year"]
 COLUMNS = [
@@ -81,6 +84,13 @@ AREAS: dict[str, str] = {
     "IND": "India",
     "GBR": "United Kingdom",
     "JPN": "Japan",
+    # Economies that reporting on Southeast Asian scam compounds names (as victims'
+    # or scam proceeds' countries) and that both publishers cover. Taiwan is not
+    # here: the World Bank files have no Taiwan (the IMF's TWN would be one-sided).
+    "CAN": "Canada",
+    "HKG": "Hong Kong SAR, China",
+    "KOR": "Korea, Rep.",
+    "AUS": "Australia",
 }
 YEARS = range(2019, 2026)
 YEAR_RANGE = (1950, 2100)
@@ -108,10 +118,61 @@ _MONTHS = (
     "December",
 )
 _WEO_URLS = {
+    "2023-10": "https://www.imf.org/en/Publications/WEO/weo-database/2023/October/"
+    "download-entire-database",
+    "2024-04": "https://www.imf.org/en/Publications/WEO/weo-database/2024/April/"
+    "download-entire-database",
     "2024-10": "https://www.imf.org/en/Publications/WEO/weo-database/2024/October/"
     "download-entire-database",
     "2025-10": "https://data.imf.org/en/datasets/IMF.RES:WEO",
 }
+
+@dataclass(frozen=True)
+class WeoRelease:
+    """When an IMF WEO release was published, and where that date comes from."""
+
+    vintage: str
+    published: dt.date
+    source: str
+
+
+# Publication day of each bundled WEO release. The IMF publishes each release's
+# report page under an address that carries its release date (Issues/YYYY/MM/DD/...),
+# and the database the same day.
+WEO_RELEASES: tuple[WeoRelease, ...] = (
+    WeoRelease(
+        "2023-10",
+        dt.date(2023, 10, 10),
+        "IMF, World Economic Outlook, October 2023, released 10 October 2023: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2023/10/10/"
+        "world-economic-outlook-october-2023",
+    ),
+    WeoRelease(
+        "2024-04",
+        dt.date(2024, 4, 16),
+        "IMF, World Economic Outlook, April 2024, released 16 April 2024 (also the date "
+        "data/external/README.md gives): https://www.imf.org/en/Publications/WEO/Issues/"
+        "2024/04/16/world-economic-outlook-april-2024",
+    ),
+    WeoRelease(
+        "2024-10",
+        dt.date(2024, 10, 22),
+        "IMF, World Economic Outlook, October 2024, released 22 October 2024: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2024/10/22/"
+        "world-economic-outlook-october-2024",
+    ),
+    WeoRelease(
+        "2025-10",
+        dt.date(2025, 10, 14),
+        "IMF, World Economic Outlook, October 2025 ('Global Economy in Flux, Prospects "
+        "Remain Dim'), released at the IMF press briefing of 14 October 2025: "
+        "https://www.imf.org/en/Publications/WEO/Issues/2025/10/14/"
+        "world-economic-outlook-october-2025. The upstream README gives no release date, "
+        "only the data download (2025-10-16), which is consistent",
+    ),
+)
+WEO_PUBLISHED: dict[str, dt.date] = {r.vintage: r.published for r in WEO_RELEASES}
+
 WB_LICENSE = "CC BY 4.0"
 IMF_LICENSE = "IMF Copyright and Usage (https://www.imf.org/external/terms.htm)"
 
@@ -206,16 +267,45 @@ def _describe_failure(check: str, failure_case: object) -> str:
     return f"{_show(failure_case)} fails check {check}"
 
 
-def _duplicate_message(frame: pd.DataFrame, index: int) -> str:
-    key = reference_key(*(frame.at[index, column] for column in KEY_COLUMNS))
-    same = (frame[KEY_COLUMNS] == frame.loc[index, KEY_COLUMNS]).all(axis=1)
+def _duplicate_message(
+    frame: pd.DataFrame,
+    index: int,
+    key_columns: Sequence[str] = KEY_COLUMNS,
+    key_of: Callable[..., str] | None = None,
+) -> str:
+    make_key = reference_key if key_of is None else key_of
+    key = make_key(*(frame.at[index, column] for column in key_columns))
+    same = (frame[list(key_columns)] == frame.loc[index, list(key_columns)]).all(axis=1)
     first = int(same[same].index[0])
     return f"duplicate key {key} (first at row {_row_number(first)})"
 
 
+def _series_mismatch_message(frame: pd.DataFrame, index: int) -> tuple[str, str]:
+    return (
+        f"{frame.at[index, 'series_code']!r} does not match indicator "
+        f"{frame.at[index, 'indicator']!r} and source {frame.at[index, 'source']!r}",
+        "series_code",
+    )
+
+
 def _schema_error_to_input_error(
-    error: pa.errors.SchemaErrors, frame: pd.DataFrame, display: str
+    error: pa.errors.SchemaErrors,
+    frame: pd.DataFrame,
+    display: str,
+    *,
+    columns: Sequence[str] = COLUMNS,
+    key_columns: Sequence[str] = KEY_COLUMNS,
+    key_of: Callable[..., str] | None = None,
+    table_checks: dict[str, Callable[[pd.DataFrame, int], tuple[str, str]]] | None = None,
 ) -> InputError:
+    """One InputError for the first failure: structure first, then the first bad row.
+
+    ``columns``/``key_columns``/``key_of`` describe the table (the GDP table by
+    default); ``table_checks`` maps a table-wide check's error text to a function
+    giving ``(message, field)`` for a failing row.
+    """
+    if table_checks is None:
+        table_checks = {_SERIES_MISMATCH: _series_mismatch_message}
     cases = error.failure_cases
     structure = cases[cases["check"].isin(_STRUCTURE_CHECKS)]
     if not structure.empty:
@@ -226,7 +316,7 @@ def _schema_error_to_input_error(
             "column_ordered": "column out of order",
         }[case["check"]]
         return InputError(
-            f"{what}; expected columns: {', '.join(COLUMNS)}",
+            f"{what}; expected columns: {', '.join(columns)}",
             file=display,
             row=1,
             field=str(case["failure_case"]),
@@ -240,7 +330,7 @@ def _schema_error_to_input_error(
     # Column checks name the bad cell itself, so they win over the table-wide ones.
     located["priority"] = [
         next((i for i, p in enumerate(_CHECK_PRIORITY) if str(c).startswith(p)), 50)
-        + (50 if c == _SERIES_MISMATCH else 0)
+        + (50 if c in table_checks else 0)
         for c in located["check"]
     ]
     case = located.sort_values(["index", "priority"], kind="stable").iloc[0]
@@ -248,19 +338,14 @@ def _schema_error_to_input_error(
     check = str(case["check"])
     if check == "multiple_fields_uniqueness":
         return InputError(
-            _duplicate_message(frame, index),
+            _duplicate_message(frame, index, key_columns, key_of),
             file=display,
             row=_row_number(index),
-            field=",".join(KEY_COLUMNS),
+            field=",".join(key_columns),
         )
-    if check == _SERIES_MISMATCH:
-        return InputError(
-            f"{frame.at[index, 'series_code']!r} does not match indicator "
-            f"{frame.at[index, 'indicator']!r} and source {frame.at[index, 'source']!r}",
-            file=display,
-            row=_row_number(index),
-            field="series_code",
-        )
+    if check in table_checks:
+        message, field = table_checks[check](frame, index)
+        return InputError(message, file=display, row=_row_number(index), field=field)
     column = case["column"] if isinstance(case["column"], str) else None
     return InputError(
         _describe_failure(check, case["failure_case"]),
@@ -270,16 +355,16 @@ def _schema_error_to_input_error(
     )
 
 
-def _parse_bools(frame: pd.DataFrame, display: str) -> pd.DataFrame:
+def _parse_bools(frame: pd.DataFrame, display: str, column: str = "is_estimate") -> pd.DataFrame:
     """``True``/``False`` text to bool; anything else is an error, never truthy-by-accident."""
-    if "is_estimate" not in frame.columns:
+    if column not in frame.columns:
         return frame  # the schema reports the missing column
     mapping = {"True": True, "False": False}
-    for index, text in frame["is_estimate"].items():
+    for index, text in frame[column].items():
         if text not in mapping:
             message = "missing value" if pd.isna(text) else f"{text!r} is not True or False"
-            raise InputError(message, file=display, row=_row_number(index), field="is_estimate")
-    return frame.assign(is_estimate=frame["is_estimate"].map(mapping).astype(bool))
+            raise InputError(message, file=display, row=_row_number(index), field=column)
+    return frame.assign(**{column: frame[column].map(mapping).astype(bool)})
 
 
 def validate_reference(frame: pd.DataFrame, *, display: str = "reference table") -> pd.DataFrame:
@@ -290,7 +375,9 @@ def validate_reference(frame: pd.DataFrame, *, display: str = "reference table")
         raise _schema_error_to_input_error(error, frame, display) from None
 
 
-def _read_reference_csv(path: Path, display: str) -> pd.DataFrame:
+def _read_reference_csv(
+    path: Path, display: str, columns: Sequence[str] = COLUMNS
+) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("reference file not found", file=display)
     try:
@@ -313,7 +400,7 @@ def _read_reference_csv(path: Path, display: str) -> pd.DataFrame:
         ) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=display) from None
-    if frame.empty and set(frame.columns) == set(COLUMNS):
+    if frame.empty and set(frame.columns) == set(columns):
         raise InputError("file has a header but no data rows", file=display)
     blank = frame.index[frame.isna().all(axis=1)]
     if len(blank):
@@ -499,6 +586,39 @@ def population(
     )
 
 
+def _as_date(when: dt.date | str) -> dt.date:
+    if isinstance(when, dt.datetime):
+        return when.date()
+    if isinstance(when, dt.date):
+        return when
+    try:
+        return dt.date.fromisoformat(str(when).strip())
+    except ValueError:
+        raise ParameterError(
+            f"{when!r} is not a date; give a datetime.date or YYYY-MM-DD", field="date"
+        ) from None
+
+
+def latest_weo_vintage(when: dt.date | str) -> str:
+    """The newest bundled WEO release published on or before ``when`` (a date or YYYY-MM-DD).
+
+    That is the release a reader could have consulted that day, e.g. the October
+    2023 release on 27 March 2024: ``latest_weo_vintage(date(2024, 3, 27)) == "2023-10"``.
+    A release counts from its publication day itself (:data:`WEO_RELEASES`).
+    Before the oldest bundled release there is none, which is an error.
+    """
+    day = _as_date(when)
+    published = [r for r in WEO_RELEASES if r.published <= day and r.vintage in WEO_VINTAGES]
+    if not published:
+        oldest = min(WEO_RELEASES, key=lambda r: r.published)
+        raise ParameterError(
+            f"no bundled IMF WEO release was published on or before {day.isoformat()}; "
+            f"the oldest, {oldest.vintage}, came out on {oldest.published.isoformat()}",
+            field="date",
+        )
+    return max(published, key=lambda r: r.published).vintage
+
+
 def _vintage_slug(vintage: str) -> str:
     return vintage.replace("-", "_")
 
@@ -511,8 +631,9 @@ def compare_sources(
     Columns: ``area_code``, ``area_name``, ``year``, ``gdp_world_bank``,
     ``gdp_imf_weo_<vintage>`` and ``estimate_imf_weo_<vintage>`` for each vintage,
     ``ratio_imf_weo_<vintage>_to_world_bank``, ``pct_world_bank_below_imf_weo_<vintage>``
-    (Cambodia 2023: about 27) and, with two vintages,
-    ``ratio_imf_weo_<newer>_to_<older>``. A value the table lacks is NaN (the
+    (Cambodia 2023: about 27) and, for each pair of consecutive vintages in
+    :data:`WEO_VINTAGES`, ``ratio_imf_weo_<newer>_to_<older>`` (e.g.
+    ``ratio_imf_weo_2025_10_to_2024_10``). A value the table lacks is NaN (the
     World Bank has no 2024 GDP), so the gap shows instead of raising.
     """
     table = load_reference() if reference is None else reference
@@ -546,10 +667,10 @@ def compare_sources(
             ratio = record["gdp_world_bank"] / record[f"gdp_imf_weo_{slug}"]
             record[f"ratio_imf_weo_{slug}_to_world_bank"] = 1 / ratio
             record[f"pct_world_bank_below_imf_weo_{slug}"] = (1 - ratio) * 100
-        if len(WEO_VINTAGES) == 2:
-            older, newer = (_vintage_slug(v) for v in WEO_VINTAGES)
-            record[f"ratio_imf_weo_{newer}_to_{older}"] = (
-                record[f"gdp_imf_weo_{newer}"] / record[f"gdp_imf_weo_{older}"]
+        for older, newer in zip(WEO_VINTAGES, WEO_VINTAGES[1:], strict=False):
+            old_slug, new_slug = _vintage_slug(older), _vintage_slug(newer)
+            record[f"ratio_imf_weo_{new_slug}_to_{old_slug}"] = (
+                record[f"gdp_imf_weo_{new_slug}"] / record[f"gdp_imf_weo_{old_slug}"]
             )
         records.append(record)
     return pd.DataFrame.from_records(records)
