@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crimefigures.errors import ParameterError, ParseError
+from crimefigures.extract import extract_figures
 from crimefigures.parse import FIGURE_FIELDS, Figure, format_number, parse_figure
 
 T = 10**12
@@ -30,7 +31,11 @@ def record(phrase: str) -> tuple:
 
 def test_figure_fields_are_in_the_agreed_order():
     assert FIGURE_FIELDS == ("text", "bound", "low", "high", "point", "unit", "noun", "hedge")
-    assert tuple(f.name for f in dataclasses.fields(Figure)) == FIGURE_FIELDS
+    # unit_as_written is the one field added since: it has a default, and it is not one of the
+    # ledger's columns (FIGURE_FIELDS).
+    assert tuple(f.name for f in dataclasses.fields(Figure)) == (*FIGURE_FIELDS,
+                                                                  "unit_as_written")
+    assert parse_figure("3,500 arrests").unit_as_written is None
 
 
 def test_to_dict_is_ordered_plain_and_json_serialisable():
@@ -357,8 +362,12 @@ def test_currency_marks_and_names(phrase, code):
 
 
 def test_pounds_of_something_is_a_weight_not_sterling():
-    with pytest.raises(ParseError, match="weight"):
-        parse_figure("500 pounds of cocaine")
+    figure = parse_figure("500 pounds")
+    assert figure.unit == "GBP"
+    found = extract_figures("Police seized 500 pounds of cocaine.")
+    assert [(f.text, f.figure.unit, f.figure.unit_as_written) for f in found] == [
+        ("500 pounds", "kg", "pounds")]
+    assert found[0].figure.point == pytest.approx(500 * 0.45359237, rel=1e-12)
 
 
 @pytest.mark.parametrize("phrase", ["50 baht in weight", "50 Thai baht in weight"])
@@ -462,7 +471,7 @@ def test_a_measure_word_up_to_the_head_still_rejects_the_figure(phrase, looks_li
         ("from 2019 to 2021", "a span of years"), ("the 1990s", "a decade"),
         ("a decade ago", "a time span"), ("three years", "a time span"),
         ("Wednesday", "a day name"), ("COVID-19", "a code or name"), ("5G", "a code or name"),
-        ("25-year-old", "compound word"), ("500 kilograms", "a weight"),
+        ("25-year-old", "compound word"), ("500 km", "a measurement"),
         ("5 times", "a multiplier"), ("3 percentage points", "percentage points"),
         ("2021 people", "a year"),
     ],

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 from crimefigures.errors import InputError, ParameterError
+from crimefigures.parse import HEDGES, parse_figure
 from crimefigures.uncertainty import (
+    BELOW_HEDGES,
     DISTRIBUTIONS,
     HEDGE_RATIONALE,
     Z_95,
@@ -529,3 +531,48 @@ def test_percentile_interval():
     assert percentile_interval(values, 25, 75) == Interval(25, 75)
     with pytest.raises(ParameterError):
         percentile_interval(values, 90, 10)
+
+
+# --- one reading per hedge word: the parser and the interval rules agree ------------------------
+
+# The analysis interval of "<hedge> 1,000" for each reading, under the default constants.
+_DEFAULTS = HedgeConstants()
+_READINGS = {
+    "below": (_DEFAULTS.nearly_factor * 1000, 1000.0),
+    "approx": (1000 * (1 - _DEFAULTS.approx_halfwidth), 1000 * (1 + _DEFAULTS.approx_halfwidth)),
+    "upper": (_DEFAULTS.upper_floor_fraction * 1000, 1000.0),
+    "lower": (1000.0, _DEFAULTS.lower_ceiling_factor * 1000),
+}
+
+
+@pytest.mark.parametrize("hedge", sorted(HEDGES))
+def test_each_hedge_has_one_reading_in_the_parser_and_the_interval_rules(hedge):
+    figure = parse_figure(f"{hedge} 1,000 people")
+    assert (figure.bound, figure.hedge) == (HEDGES[hedge], hedge)
+    reading = "below" if hedge in BELOW_HEDGES else HEDGES[hedge]
+    interval = interval_from_record(figure.to_dict())
+    assert (interval.low, interval.high) == pytest.approx(_READINGS[reading], rel=1e-12)
+
+
+def test_every_hedge_read_as_just_below_is_an_approximation_in_the_parser():
+    approximations = {hedge for hedge, bound in HEDGES.items() if bound == "approx"}
+    assert approximations >= BELOW_HEDGES, sorted(BELOW_HEDGES - approximations)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "interval"),
+    [
+        # "just under X" was read as an upper bound, [0.5X, X]; documented as [0.9X, X].
+        ("just under $40 billion", (36e9, 40e9)),
+        ("just shy of 1 million", (9e5, 1e6)),
+        ("nearing 10,000", (9e3, 1e4)),
+        ("as high as $37 billion", (18.5e9, 37e9)),
+        ("the better part of $1 billion", (5e8, 1e9)),
+        ("north of 500", (500, 750)),
+        ("some 300 or so", (270, 330)),
+    ],
+)
+def test_new_hedges_give_their_documented_intervals(phrase, interval):
+    figure = parse_figure(phrase)
+    found = interval_from_record(figure.to_dict())
+    assert (found.low, found.high) == pytest.approx(interval, rel=1e-12)

@@ -33,6 +33,8 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal, localcontext
 from typing import Any, Final
 
+import pint
+
 from crimefigures.errors import ParameterError, ParseError
 
 EXACT, APPROX, LOWER, UPPER, RANGE = "exact", "approx", "lower", "upper", "range"
@@ -46,13 +48,23 @@ PERCENT, COUNT = "percent", "count"
 HEDGES: Final[dict[str, str]] = {
     "up to": UPPER, "as much as": UPPER, "as many as": UPPER, "fewer than": UPPER,
     "less than": UPPER, "under": UPPER, "no more than": UPPER, "not more than": UPPER,
-    "at most": UPPER, "a maximum of": UPPER, "just under": UPPER,
+    "at most": UPPER, "a maximum of": UPPER, "as high as": UPPER,
+    # "The better part of X" is more than half of X and less than X: the upper reading, whose
+    # analysis interval is [f*X, X] with f = 1/2 by default.
+    "the better part of": UPPER,
     "more than": LOWER, "over": LOWER, "at least": LOWER, "in excess of": LOWER,
     "upwards of": LOWER, "no fewer than": LOWER, "no less than": LOWER, "not less than": LOWER,
     "a minimum of": LOWER, "just over": LOWER, "well over": LOWER, "greater than": LOWER,
+    "north of": LOWER, "as low as": LOWER,
     "about": APPROX, "around": APPROX, "some": APPROX, "approximately": APPROX,
     "approx.": APPROX, "roughly": APPROX, "an estimated": APPROX, "estimated": APPROX,
-    "nearly": APPROX, "almost": APPROX, "close to": APPROX, "circa": APPROX, "~": APPROX,
+    "circa": APPROX, "~": APPROX,
+    # Just short of the figure: an approximation that crimefigures.uncertainty reads as lying
+    # just below it ([n*X, X], its BELOW_HEDGES). Each hedge has that one reading; a test checks
+    # that the parser and the interval rules agree, hedge by hedge.
+    **dict.fromkeys(
+        ("nearly", "almost", "close to", "just under", "nearing", "shy of", "just shy of"),
+        APPROX),
     # Comparisons written out in full ("losses less than or equal to S$2,000").
     "less than or equal to": UPPER, "fewer than or equal to": UPPER,
     "equal to or less than": UPPER, "up to and including": UPPER,
@@ -84,6 +96,7 @@ RANGE_CONNECTORS: Final[dict[str | None, tuple[str, ...]]] = {
 # Thai press's mark for baht ("Bt50 million"); "US $18 billion" puts a space after "US".
 CURRENCY_MARKS: Final[dict[str, str]] = {
     "US$": "USD", "U.S.$": "USD", "US $": "USD", "U.S. $": "USD", "USD": "USD", "$": "USD",
+    "USD$": "USD",
     "S$": "SGD", "SGD": "SGD", "HK$": "HKD", "HKD": "HKD", "A$": "AUD", "AU$": "AUD",
     "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "NT$": "TWD", "TWD": "TWD",
     "NZ$": "NZD", "NZD": "NZD",
@@ -91,7 +104,7 @@ CURRENCY_MARKS: Final[dict[str, str]] = {
     "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
     "฿": "THB", "THB": "THB", "Bt": "THB", "₱": "PHP", "PHP": "PHP", "RM": "MYR", "MYR": "MYR",
     "Rs.": "INR", "Rs": "INR", "₹": "INR", "INR": "INR", "Rp.": "IDR", "Rp": "IDR",
-    "IDR": "IDR", "₫": "VND", "VND": "VND", "KHR": "KHR", "MMK": "MMK", "₩": "KRW",
+    "IDR": "IDR", "₫": "VND", "VND": "VND", "KHR": "KHR", "៛": "KHR", "MMK": "MMK", "₩": "KRW",
     "KRW": "KRW", "LAK": "LAK", "BND": "BND",
 }
 
@@ -99,7 +112,9 @@ CURRENCY_MARKS: Final[dict[str, str]] = {
 # scale ("P180 million", "P1.5B") or group thousands ("P25,000"). Philippine reporting writes
 # pesos as "P", but "P2" is as often a code (a visa class, a lab level), so a bare "P500" is
 # left unread: it stays an uncovered number for the coverage check. Written in capitals only.
-GUARDED_MARKS: Final[dict[str, str]] = {"P": "PHP"}
+# Myanmar reporting writes kyat as "K" ("K500 million", "K25,000"), guarded the same way
+# ("K9" is a unit, "K2" a mountain).
+GUARDED_MARKS: Final[dict[str, str]] = {"P": "PHP", "K": "MMK"}
 
 # Names written after the amount. Plain "dollars" is USD unless a mark or a country
 # adjective ("Singapore dollars", see CURRENCY_ADJECTIVES) says which dollar.
@@ -109,7 +124,7 @@ _PLAIN_CURRENCY_NAMES: Final[dict[str, str]] = {
     "pounds": "GBP", "pound": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
     "baht": "THB", "pesos": "PHP", "peso": "PHP", "ringgit": "MYR", "rupees": "INR",
     "rupee": "INR", "rupiah": "IDR", "dong": "VND", "riel": "KHR", "riels": "KHR",
-    "kyat": "MMK", "kyats": "MMK", "won": "KRW", "kip": "LAK",
+    "kyat": "MMK", "kyats": "MMK", "won": "KRW", "kip": "LAK", "RMB": "CNY",
     **{code: code for code in set(CURRENCY_MARKS.values())},
 }
 GENERIC_DOLLAR_NAMES: Final = frozenset({"dollars", "dollar"})
@@ -159,7 +174,7 @@ SCALE_WORDS: Final[dict[str, int]] = {
     "hundred": 10**2, "thousand": 10**3, "million": 10**6, "billion": 10**9,
     "trillion": 10**12, "lakh crore": 10**12, "lakh": 10**5, "lakhs": 10**5,
     "crore": 10**7, "crores": 10**7, "mil": 10**6, "mln": 10**6, "mn": 10**6,
-    "bln": 10**9, "bn": 10**9, "trln": 10**12, "tn": 10**12, "tr": 10**12,
+    "bil": 10**9, "bln": 10**9, "bn": 10**9, "trln": 10**12, "tn": 10**12, "tr": 10**12,
     "juta": 10**6, "miliar": 10**9, "triliun": 10**12, "dozen": 12,
 }
 # One-letter scales only count glued to the number ("$3m", "5k", "$2B"), or spaced after a
@@ -169,15 +184,87 @@ SCALE_LETTERS: Final[dict[str, int]] = {"k": 10**3, "m": 10**6, "b": 10**9}
 # A vague magnitude spans [low, high]; a following "of thousands" etc. multiplies both ends
 # ("hundreds of thousands" = [1e5, 1e6]). Most span one order of magnitude (dozens: one to
 # twelve dozen); "billions" runs up to a trillion, [1e9, 1e12], as the project specifies.
+#
+# Conventions for the vaguer counts, each stated here once:
+#   "scores of"   [40, 200]  at least two score, short of ten score (then one says hundreds);
+#   "a handful"   [3, 10]    more than a couple, no more than the fingers of two hands.
+# Both are read only before "of" ("scores of victims"; "a handful from Thailand" too for a
+# handful), since "scores" and "handful" are also ordinary nouns ("test scores").
 VAGUE_MAGNITUDES: Final[dict[str, tuple[int, int]]] = {
+    "scores": (40, 200), "a handful": (3, 10),
     "tens": (10, 100), "dozens": (12, 144), "hundreds": (100, 1000),
     "thousands": (10**3, 10**4), "lakhs": (10**5, 10**6), "millions": (10**6, 10**7),
     "crores": (10**7, 10**8), "billions": (10**9, 10**12), "trillions": (10**12, 10**13),
 }
+VAGUE_NEEDS_AFTER: Final[dict[str, str]] = {"scores": r"\s+of\b", "a handful": r"\s+(?:of|from)\b"}
+# "a few" or "several" before scale words multiplies the scale by a vague count:
+#   "a few"    [2, 5]   ("a few dozen" = [24, 60], "a few thousand" = [2,000, 5,000]);
+#   "several"  [3, 9]   ("several hundred" = [300, 900], "several hundred thousand" = [3e5, 9e5]).
+VAGUE_MULTIPLIERS: Final[dict[str, tuple[int, int]]] = {"a few": (2, 5), "several": (3, 9)}
 VAGUE_SCALES: Final[dict[str, int]] = {
     "thousands": 10**3, "lakhs": 10**5, "millions": 10**6, "crores": 10**7,
     "billions": 10**9, "trillions": 10**12,
 }
+
+# Fractions written in words ("more than half", "nearly a third of", "two-thirds") are read as
+# percentages, or, before "of a <scale>", as that share of the scaled amount ("a quarter of a
+# trillion dollars" = 2.5e11 USD). A singular fraction after "a"/"one" is read only before
+# "of" or after a hedge ("a third of the victims", "close to a third"), and a bare "half" only
+# after a hedge or before "of"/"the", never after "first", "second", "last", "the" and the like
+# ("in the first half of 2025" is a time). Ratios in words ("one in five", "1 in 4",
+# "three out of four") are percentages too.
+FRACTION_DENOMINATORS: Final[dict[str, int]] = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+}
+FRACTION_BLOCKED_AFTER: Final = (
+    "first", "second", "third", "fourth", "last", "latter", "former", "other", "the", "this",
+    "that", "next", "past", "each", "a", "an", "one",
+)
+
+# Physical quantities, by the unit as written, each a unit of pint's default registry. The
+# parser reads a value in the SI base unit of its dimension (KILOGRAM, SQUARE_METRE or
+# CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`. The
+# conversion factors are pint's, taken once when this module is imported.
+#
+# A "ton" or "tons" without a qualifier is read as the METRIC TONNE (1,000 kg): that is the
+# ton of the Southeast Asian and wire reporting this project reads (UNODC, police seizure
+# reports), not pint's default short ton; "short ton" and "long ton" are read as written.
+# Lengths (km, miles, metres) stay unread: a distance is not a figure here.
+PHYSICAL_UNITS: Final[dict[str, str]] = {
+    **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo",
+                     "kilos"), "kilogram"),
+    **dict.fromkeys(("g", "gram", "grams", "gramme", "grammes"), "gram"),
+    **dict.fromkeys(("tonne", "tonnes", "ton", "tons", "metric ton", "metric tons",
+                     "metric tonne", "metric tonnes"), "metric_ton"),
+    **dict.fromkeys(("short ton", "short tons"), "short_ton"),
+    **dict.fromkeys(("long ton", "long tons"), "long_ton"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
+    **dict.fromkeys(("ounce", "ounces", "oz"), "ounce"),
+    **dict.fromkeys(("hectare", "hectares", "ha"), "hectare"),
+    **dict.fromkeys(("acre", "acres"), "acre"),
+    **dict.fromkeys(("square kilometre", "square kilometres", "square kilometer",
+                     "square kilometers", "sq km", "km2", "km²"), "kilometer ** 2"),
+    **dict.fromkeys(("square metre", "square metres", "square meter", "square meters",
+                     "sq m", "m2", "m²"), "meter ** 2"),
+    **dict.fromkeys(("square mile", "square miles", "sq mi"), "mile ** 2"),
+    **dict.fromkeys(("litre", "litres", "liter", "liters"), "liter"),
+    **dict.fromkeys(("millilitre", "millilitres", "milliliter", "milliliters", "ml"),
+                    "milliliter"),
+    **dict.fromkeys(("cubic metre", "cubic metres", "cubic meter", "cubic meters", "m3", "m³"),
+                    "meter ** 3"),
+    **dict.fromkeys(("gallon", "gallons"), "gallon"),
+}
+# Units that may be glued to the number ("850kg", "1.72kg", "500g"), in lower case only, so a
+# code such as "5G" stays a code.
+GLUED_PHYSICAL_UNITS: Final = ("kg", "kgs", "g", "lb", "lbs", "oz", "ha", "km2", "km²", "m2",
+                               "m²", "m3", "m³", "ml")
+KILOGRAM, SQUARE_METRE, CUBIC_METRE = "kg", "m²", "m³"
+# pint's dimensionality of each base unit, and the unit string the record carries.
+SI_BASE_UNITS: Final[dict[str, str]] = {
+    "[mass]": KILOGRAM, "[length] ** 2": SQUARE_METRE, "[length] ** 3": CUBIC_METRE,
+}
+PHYSICAL: Final = frozenset(SI_BASE_UNITS.values())
 
 NUMBER_WORDS: Final[dict[str, int]] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -295,6 +382,21 @@ CHANGE_VERBS: Final = (
     "went up", "went down", "gone up", "gone down", "up", "down",
 )
 
+# pint's default registry, built once (it takes a third of a second); parsing itself only
+# looks up the factors taken from it here.
+UNIT_REGISTRY: Final = pint.UnitRegistry()
+
+
+def _si_factor(unit: str) -> tuple[Decimal, str]:
+    """How many SI base units one `unit` (a pint expression) is, and that base unit's string."""
+    base = UNIT_REGISTRY.Quantity(1, unit).to_base_units()
+    return Decimal(f"{base.magnitude:.15g}"), SI_BASE_UNITS[str(base.dimensionality)]
+
+
+_PHYSICAL_FACTORS: Final[dict[str, tuple[Decimal, str]]] = {
+    written.lower(): _si_factor(unit) for written, unit in PHYSICAL_UNITS.items()
+}
+
 # ---------------------------------------------------------------------------------------------
 # Records
 # ---------------------------------------------------------------------------------------------
@@ -312,14 +414,24 @@ class Figure:
     unit: str
     noun: str | None
     hedge: str | None
+    # For a physical quantity (unit "kg", "m²" or "m³"), the unit as the text writes it
+    # ("metric tons", "hectares"); None for money, percentages and counts.
+    unit_as_written: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # Shallow on purpose: dataclasses.asdict deep-copies every field, which dominated
         # the cost of reading a 100,000-claim ledger.
-        return {name: getattr(self, name) for name in FIGURE_FIELDS}
+        record = {name: getattr(self, name) for name in FIGURE_FIELDS}
+        if self.unit_as_written is not None:
+            record["unit_as_written"] = self.unit_as_written
+        return record
 
 
-FIGURE_FIELDS: Final[tuple[str, ...]] = tuple(field.name for field in fields(Figure))
+# The fields every record has, and the ledger's columns: `unit_as_written` is left out (it is
+# in `to_dict` only for physical quantities), so tables written before it keep their columns.
+FIGURE_FIELDS: Final[tuple[str, ...]] = tuple(
+    field.name for field in fields(Figure) if field.name != "unit_as_written"
+)
 
 
 @dataclass(frozen=True)
@@ -363,6 +475,8 @@ class _Scan:
     post_bound: str | None = None
     noun: str | None = None
     unjoined: str | None = None
+    physical: str | None = None  # the physical unit as written, a key of PHYSICAL_UNITS
+    fixed: tuple[Decimal, str] | None = None  # a fraction or ratio's value and unit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,7 +542,8 @@ _WORD_NUMBER_PATTERN = (
 
 _HEDGE_RE = re.compile(rf"(?P<hedge>{_HEDGE_ALT})\s*", _I)
 _OPENER_RE = re.compile(rf"(?P<opener>{_alternation(('between', 'from'))})\s+", _I)
-_MARK_RE = re.compile(rf"(?P<mark>{_MARK_ALT})\s*(?=\d)", _I)
+# A mark may be doubled when both say the same currency ("USD $5 million", "US$ USD 5").
+_MARK_RE = re.compile(rf"(?P<mark>{_MARK_ALT})(?:\s*(?P<mark2>{_MARK_ALT}))?\s*(?=\d)", _I)
 _GUARDED_MARK_RE = re.compile(rf"(?P<mark>{_alternation(GUARDED_MARKS)})(?=\d)")
 _GROUPED_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DIGITS_RE = re.compile(DIGITS_PATTERN)
@@ -440,9 +555,50 @@ _PERCENT_RE = re.compile(
     rf"|(?:{_alternation(GLUED_PERCENT_WORDS)})",
     _I,
 )
-_NAME_RE = re.compile(rf"\s+(?P<name>{_NAME_ALT})", _I)
+_NAME_RE = re.compile(rf"\s+(?P<name>{_NAME_ALT})|\s*(?P<name_sign>៛)", _I)
 _OF_NAME_RE = re.compile(rf"\s+of\s+(?P<name>{_NAME_ALT})", _I)
-_VAGUE_RE = re.compile(rf"(?P<vague>{_VAGUE_ALT})", _I)
+_VAGUE_RE = re.compile(
+    "|".join(
+        rf"(?P<v{i}>{_phrase(word)})" + (rf"(?={VAGUE_NEEDS_AFTER[word]})"
+                                         if word in VAGUE_NEEDS_AFTER else "")
+        for i, word in enumerate(sorted(VAGUE_MAGNITUDES, key=len, reverse=True))
+    ),
+    _I,
+)
+_VAGUE_WORDS: Final = tuple(sorted(VAGUE_MAGNITUDES, key=len, reverse=True))
+_FULL_SCALE_WORDS: Final = {w: v for w, v in SCALE_WORDS.items() if len(w) > 3 or w == "mil"}
+_FULL_SCALE_ALT = _alternation(_FULL_SCALE_WORDS)
+_FEW_RE = re.compile(
+    rf"(?P<few>{_alternation(VAGUE_MULTIPLIERS)})\s+"
+    rf"(?P<scales>(?:{_FULL_SCALE_ALT})(?:\s+(?:{_FULL_SCALE_ALT}))*)",
+    _I,
+)
+_FULL_SCALE_RE = re.compile(_FULL_SCALE_ALT, _I)
+_NUMBER_WORD_ALT = _alternation(NUMBER_WORDS)
+_SINGULAR_DENOMINATORS: Final = ("half", "third", "quarter", "fifth", "tenth")
+_PLURAL_DENOMINATORS: Final = tuple(
+    d for d in FRACTION_DENOMINATORS if d not in _SINGULAR_DENOMINATORS)
+_FRACTION_RE = re.compile(
+    rf"(?P<num>{_alternation(('a', 'an', 'one'))})[\s-]+"
+    rf"(?P<den>{_alternation(_SINGULAR_DENOMINATORS)})"
+    rf"|(?P<nums>{_alternation(w for w in DIGIT_WORDS if w != 'one')})[\s-]+"
+    rf"(?P<dens>{_alternation(_PLURAL_DENOMINATORS)})"
+    rf"|(?P<half>{_phrase('half')})(?!-)",
+    _I,
+)
+_OF_AHEAD_RE = re.compile(r"\s+of(?![^\W\d_])", _I)
+_HALF_AHEAD_RE = re.compile(r"\s+(?:of|the)(?![^\W\d_])", _I)
+_FRACTION_OF_SCALE_RE = re.compile(
+    rf"\s+of\s+(?:a|an|one)\s+(?P<scale>{_alternation(_FULL_SCALE_WORDS)})", _I)
+_FRACTION_BLOCKED_RE = re.compile(rf"(?:{_alternation(FRACTION_BLOCKED_AFTER)})\s+\Z", _I)
+_RATIO_NUMBER = rf"(?<![\d,.])\d{{1,3}}(?![\d,.]\d)|{_NUMBER_WORD_ALT}"
+_RATIO_RE = re.compile(
+    rf"(?P<rn>{_RATIO_NUMBER})\s+(?:in|out\s+of)\s+(?:every\s+)?(?P<rd>{_RATIO_NUMBER})"
+    rf"(?![^\W_])",
+    _I,
+)
+_PHYSICAL_RE = re.compile(rf"\s*(?P<unit>{_alternation(PHYSICAL_UNITS)})(?!\d)", _I)
+_GLUED_PHYSICAL_RE = re.compile(rf"(?:{_alternation(GLUED_PHYSICAL_UNITS)})(?![\w²³])")
 _VAGUE_OF_SCALE_RE = re.compile(rf"\s+of\s+(?P<scale>{_alternation(VAGUE_SCALES)})", _I)
 _POST_HEDGE_RE = re.compile(rf"\s*(?P<post>{_alternation(POST_HEDGES)})", _I)
 _WORD = r"[^\W\d_][\w'’-]*"
@@ -519,8 +675,11 @@ FIGURE_START_RE: Final = re.compile(
     + "|".join(
         f"(?:{pattern})"
         for pattern in (_HEDGE_ALT, _alternation(("between", "from")),
-                        rf"(?:{_MARK_ALT})(?=\s*\d)", rf"(?-i:{_GUARDED_MARK_RE.pattern})",
-                        DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT)
+                        rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
+                        rf"(?-i:{_GUARDED_MARK_RE.pattern})",
+                        DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
+                        rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
+                        r"|half|several")
     )
     + ")",
     _I,
@@ -602,6 +761,9 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
     currency, guarded = None, False
     if mark := _MARK_RE.match(text, pos):
         currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
+        if mark.group("mark2") and (other := _MARKS[_norm(mark.group("mark2"))]) != currency:
+            raise _cannot_read(_snippet(text, mark.start(), pos),
+                               f"its marks say two currencies ({currency} and {other})")
     elif mark := _GUARDED_MARK_RE.match(text, pos):
         currency, pos, guarded = GUARDED_MARKS[mark.group("mark")], mark.end(), True
     number_start = pos
@@ -615,6 +777,9 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
     else:
         return None
     pos = number_end = found.end()
+    if digits is not None and currency is None and _GLUED_PHYSICAL_RE.match(text, pos):
+        # "850kg": the unit is read with the rest of the figure (see _scan)
+        return _Quantity(number_start, pos, digits, None, None, None, False, False)
     scale = None
     if scaled := _SCALE_RE.match(text, pos) or (
         _SPACED_LETTER_RE.match(text, pos) if currency else None
@@ -627,7 +792,7 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
     if marked := _PERCENT_RE.match(text, pos):
         percent, pos = True, marked.end()
     elif named := _NAME_RE.match(text, pos):
-        name = _norm(named.group("name"))
+        name = _norm(named.group("name") or "KHR")
         named_code = _NAMES[name]
         generic = name in GENERIC_DOLLAR_NAMES
         if currency and named_code != currency and not (generic and currency in DOLLAR_CODES):
@@ -713,8 +878,13 @@ def _scan(text: str, start: int) -> _Scan | None:
         opener, pos = found.group("opener").lower(), found.end()
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
-    if opener is None and _VAGUE_RE.match(text, pos):
-        return _scan_vague(text, pos, hedge, hedge_bound)
+    if opener is None:
+        if (found := _scan_fraction(text, start, pos, hedge, hedge_bound)) is not None:
+            return found
+        if _VAGUE_RE.match(text, pos):
+            return _scan_vague(text, pos, hedge, hedge_bound)
+        if _FEW_RE.match(text, pos):
+            return _scan_few(text, pos, hedge, hedge_bound)
     first = _scan_quantity(text, pos)
     if first is None:
         return None
@@ -739,16 +909,19 @@ def _scan(text: str, start: int) -> _Scan | None:
     if found := _POST_HEDGE_RE.match(text, pos):
         post_bound = _POST_HEDGES[_norm(found.group("post"))]
         post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
-    noun = None
+    noun = physical = None
     if not any(q and (q.currency or q.percent) for q in (first, second)):
-        noun, pos = _scan_noun(text, pos, after_vague=False)
+        if unit := _PHYSICAL_RE.match(text, pos):
+            physical, pos = unit.group("unit"), unit.end()
+        else:
+            noun, pos = _scan_noun(text, pos, after_vague=False)
     try:
         _check_context_before(text, start, pos)
     except _Unreadable as error:
         error.end = pos
         raise
     return _Scan(pos, hedge, hedge_bound, opener, first, second, post_hedge=post_hedge,
-                 post_bound=post_bound, noun=noun, unjoined=unjoined)
+                 post_bound=post_bound, noun=noun, unjoined=unjoined, physical=physical)
 
 
 def _after_change_verb(text: str, start: int) -> bool:
@@ -778,10 +951,71 @@ def _is_day_number(quantity: _Quantity) -> bool:
     )
 
 
+def _scan_fraction(text: str, start: int, pos: int, hedge: str | None,
+                   hedge_bound: str | None) -> _Scan | None:
+    """A fraction or a ratio in words, read as a percentage or a share of a scaled amount."""
+    if found := _RATIO_RE.match(text, pos):
+        numerator, denominator = (_small_number(found.group(g)) for g in ("rn", "rd"))
+        if not 0 < numerator <= denominator:
+            return None
+        value = Decimal(numerator) / Decimal(denominator) * 100
+        return _Scan(found.end(), hedge, hedge_bound, fixed=(value, PERCENT))
+    found = _FRACTION_RE.match(text, pos)
+    if found is None:
+        return None
+    end = found.end()
+    if found.group("half"):
+        if _WORD_NUMBER_RE.match(text, pos):
+            return None  # "half a dozen", "half a million": a number, not a share
+        numerator, denominator = 1, 2
+        if hedge is None and not _HALF_AHEAD_RE.match(text, end):
+            return None
+    elif found.group("den"):
+        numerator, denominator = 1, FRACTION_DENOMINATORS[found.group("den").lower()]
+        if hedge is None and not _OF_AHEAD_RE.match(text, end):
+            return None
+    else:
+        numerator = NUMBER_WORDS[found.group("nums").lower()]
+        denominator = FRACTION_DENOMINATORS[found.group("dens").lower()]
+        if numerator >= denominator:
+            return None
+    if hedge is None and _FRACTION_BLOCKED_RE.search(text, max(0, start - 12), start):
+        return None  # "the first half of 2025", "a third quarter"
+    share = Decimal(numerator) / Decimal(denominator)
+    if scaled := _FRACTION_OF_SCALE_RE.match(text, end):
+        amount = share * SCALE_WORDS[_norm(scaled.group("scale"))]
+        end, unit = scaled.end(), COUNT
+        if named := _NAME_RE.match(text, end):
+            unit, end = _NAMES[_norm(named.group("name") or "KHR")], named.end()
+        return _Scan(end, hedge, hedge_bound, fixed=(amount, unit))
+    return _Scan(end, hedge, hedge_bound, fixed=(share * 100, PERCENT))
+
+
+def _small_number(written: str) -> int:
+    return int(written) if written.isdigit() else NUMBER_WORDS[written.lower()]
+
+
+def _scan_few(text: str, pos: int, hedge: str | None, hedge_bound: str | None) -> _Scan:
+    """"a few dozen", "several hundred thousand dollars": see VAGUE_MULTIPLIERS."""
+    found = _FEW_RE.match(text, pos)
+    assert found is not None
+    low, high = VAGUE_MULTIPLIERS[_norm(found.group("few"))]
+    for scale in _FULL_SCALE_RE.findall(found.group("scales")):
+        factor = SCALE_WORDS[_norm(scale)]
+        low, high = low * factor, high * factor
+    pos = found.end()
+    currency = noun = None
+    if named := (_NAME_RE.match(text, pos) or _OF_NAME_RE.match(text, pos)):
+        currency, pos = _NAMES[_norm(named.group("name") or "KHR")], named.end()
+    else:
+        noun, pos = _scan_noun(text, pos, after_vague=False)
+    return _Scan(pos, hedge, hedge_bound, vague=(low, high), vague_currency=currency, noun=noun)
+
+
 def _scan_vague(text: str, pos: int, hedge: str | None, hedge_bound: str | None) -> _Scan:
     found = _VAGUE_RE.match(text, pos)
-    assert found is not None
-    low, high = VAGUE_MAGNITUDES[found.group("vague").lower()]
+    assert found is not None and found.lastgroup is not None
+    low, high = VAGUE_MAGNITUDES[_VAGUE_WORDS[int(found.lastgroup[1:])]]
     pos = found.end()
     while scaled := _VAGUE_OF_SCALE_RE.match(text, pos):
         factor = VAGUE_SCALES[scaled.group("scale").lower()]
@@ -921,8 +1155,15 @@ def _build(phrase: str, scan: _Scan) -> Figure:
         unit = scan.vague_currency or COUNT
         return Figure(phrase, RANGE, float(low), float(high), None, unit,
                       scan.noun if unit == COUNT else None, scan.hedge)
+    if scan.fixed is not None:
+        value, unit = scan.fixed
+        if scan.post_hedge:
+            raise _cannot_read(phrase, f"a fraction cannot also carry {scan.post_hedge!r}")
+        return _single(phrase, scan, value, unit, None)
     first, second = scan.first, scan.second
     assert first is not None
+    if scan.physical is not None:
+        return _build_physical(phrase, scan, first, second)
     currency = _merge_currency(first, second)
     percent = first.percent or bool(second and second.percent)
     if currency and percent:
@@ -955,7 +1196,32 @@ def _build(phrase: str, scan: _Scan) -> Figure:
                   scan.hedge or scan.opener)
 
 
-def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | None) -> Figure:
+def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
+                    second: _Quantity | None) -> Figure:
+    """A weight, an area or a volume, in the SI base unit (see PHYSICAL_UNITS)."""
+    assert scan.physical is not None
+    written = " ".join(scan.physical.split())
+    factor, unit = _PHYSICAL_FACTORS[written.lower()]
+    low_value = _mantissa(phrase, first, is_count_with_noun=False)
+    if second is None:
+        value = _scaled(_scaled(low_value, first.scale), factor)
+        return _single(phrase, scan, value, unit, None, written)
+    high_value = _mantissa(phrase, second, is_count_with_noun=False)
+    first_scale = first.scale
+    if first_scale is None and second.scale and low_value <= high_value:
+        first_scale = second.scale
+    low = _scaled(_scaled(low_value, first_scale), factor)
+    high = _scaled(_scaled(high_value, second.scale), factor)
+    if low > high:
+        raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
+    if scan.post_hedge:
+        raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
+    return Figure(phrase, RANGE, float(low), float(high), None, unit, None,
+                  scan.hedge or scan.opener, written)
+
+
+def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | None,
+            unit_as_written: str | None = None) -> Figure:
     hedges = [(h, b) for h, b in ((scan.hedge, scan.hedge_bound),
                                   (scan.post_hedge, scan.post_bound)) if h]
     if len({bound for _, bound in hedges}) > 1:
@@ -966,7 +1232,7 @@ def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | Non
     low = number if bound in (EXACT, LOWER) else None
     high = number if bound in (EXACT, UPPER) else None
     point = number if bound in (EXACT, APPROX) else None
-    return Figure(phrase, bound, low, high, point, unit, noun, hedge)
+    return Figure(phrase, bound, low, high, point, unit, noun, hedge, unit_as_written)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,8 +55,13 @@ DISTRIBUTIONS: tuple[str, ...] = ("uniform", "triangular", "lognormal90")
 # Standard normal 95th percentile, scipy.stats.norm.ppf(0.95).
 Z_95 = 1.6448536269514722
 
-# Hedges that put the true value just below the figure as written.
-BELOW_HEDGES: frozenset[str] = frozenset({"nearly", "almost", "close to", "just under"})
+# Hedges that put the true value just below the figure as written: ``[nX, X]``. This is the
+# one statement of their reading; the parser reads each of them as an ``approx`` figure
+# (crimefigures.parse.HEDGES), and tests/test_uncertainty.py checks, hedge by hedge, that the
+# parser and these rules agree.
+BELOW_HEDGES: frozenset[str] = frozenset({
+    "nearly", "almost", "close to", "just under", "nearing", "shy of", "just shy of",
+})
 
 BOUNDS: tuple[str, ...] = ("exact", "approx", "lower", "upper", "range")
 
@@ -97,7 +102,8 @@ class HedgeConstants:
     """How far a hedge word widens a figure. See :data:`HEDGE_RATIONALE` for the defaults.
 
     * ``approx_halfwidth`` h: approx X -> ``[X(1-h), X(1+h)]``.
-    * ``nearly_factor`` n: "nearly"/"almost"/"close to"/"just under" X -> ``[nX, X]``.
+    * ``nearly_factor`` n: "nearly"/"almost"/"close to"/"just under"/"nearing"/"shy of" X
+      (:data:`BELOW_HEDGES`) -> ``[nX, X]``.
     * ``upper_floor_fraction`` f: upper X ("up to X") -> ``[fX, X]``.
     * ``lower_ceiling_factor`` c: lower X ("more than X") -> ``[X, cX]``.
     """
