@@ -12,7 +12,10 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_OPTS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce run site readme test lint lab clean benchmark
+.PHONY: help venv reproduce run site readme test test-fast browser lint lab clean benchmark
+# make reproduce STORY=slug runs one story; empty runs every story in data/raw.
+STORY ?=
+STORY_ARGS := $(foreach s,$(STORY),--story $(s))
 
 ## help: list the targets
 help:
@@ -32,21 +35,23 @@ $(STAMP): requirements.txt pyproject.toml
 ## venv: create .venv with the pinned requirements and the crimefigures kernel
 venv: $(STAMP)
 
-## reproduce: the main job: run every notebook (incrementally), render the site, refresh README numbers
+## reproduce: the main job: run every notebook for every story (STORY=slug for one), render the site, refresh README numbers
 reproduce: $(STAMP)
-	$(PY) -m crimefigures run
+	$(PY) -m crimefigures run $(STORY_ARGS)
 	@$(MAKE) --no-print-directory reports/site/index.html reports/.readme-current
 
 # The site and the README's numbers are rebuilt only when what they are made from changed
 # (a sub-make, so the file lists are read after the run).
-SITE_INPUTS = $(wildcard reports/notebooks/*.ipynb figures/manifest.json figures/id/manifest.json \
-	data/processed/*.csv data/processed/README.md data/curated/sources.csv \
-	src/crimefigures/site.py src/crimefigures/templates/*)
+SITE_INPUTS = $(wildcard reports/*/notebooks/*.ipynb figures/*/manifest.json \
+	figures/*/id/manifest.json data/processed/*/*.csv data/processed/README.md \
+	data/curated/*/sources.csv data/curated/*/analysis.yml data/raw/*/article.yml \
+	src/crimefigures/site.py src/crimefigures/readme.py src/crimefigures/templates/*)
 reports/site/index.html: $(SITE_INPUTS)
 	$(PY) -m crimefigures site
 	@touch $@
 
-reports/.readme-current: $(wildcard data/processed/*.csv figures/manifest.json) src/crimefigures/readme.py
+reports/.readme-current: $(wildcard data/processed/*/*.csv figures/*/manifest.json \
+	data/curated/*/analysis.yml data/raw/*/article.yml) src/crimefigures/readme.py
 	$(PY) -m crimefigures readme
 	@touch $@
 
@@ -66,10 +71,26 @@ readme: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-## test: ruff, then pytest (unit tests and an end-to-end run of every notebook)
-test: $(STAMP)
+## test: ruff, then pytest (unit tests, end-to-end runs of every notebook, the browser test)
+test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+## test-fast: ruff and the unit tests only (no notebook runs, no browser), for the edit-test loop
+test-fast: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not e2e and not browser" -q
+
+# The browser test drives Debian's chromium: installed here when missing and we are root,
+# otherwise make stops at once with the command to run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "error: the browser test needs chromium; run: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
 
 ## lab: open JupyterLab on notebooks/ with the crimefigures kernel
 lab: $(STAMP)
@@ -88,5 +109,6 @@ benchmark: $(BENCH_STAMP)
 ## clean: remove generated outputs (never data/raw or data/curated)
 clean:
 	rm -rf reports/notebooks reports/failed reports/site reports/.staging reports/.cache
+	rm -rf reports/*/notebooks reports/*/failed
 	rm -f reports/run_state.json reports/run_summary.json reports/*.png reports/.readme-current
-	rm -rf data/processed/*.csv figures/*.png figures/*.svg figures/*.pdf figures/*.csv figures/*.json figures/id
+	rm -rf data/processed/*/ figures/*/

@@ -36,10 +36,10 @@ PROTECTED = ("data/processed", "figures", "reports")
 UPDATED_BY_A_FAILED_RUN = ("reports/run_summary.json", "reports/run_state.json")
 NOT_OUTPUTS = ("reports/failed/", "reports/.staging/", "reports/.run.lock")
 
-ARTICLE = "data/raw/article.txt"
-CLAIMS = "data/curated/claims.csv"
-SOURCES = "data/curated/sources.csv"
-IGNORED = "data/curated/ignored_numbers.csv"
+ARTICLE = "data/raw/interpol-2024-03/article.txt"
+CLAIMS = "data/curated/interpol-2024-03/claims.csv"
+SOURCES = "data/curated/interpol-2024-03/sources.csv"
+IGNORED = "data/curated/interpol-2024-03/ignored_numbers.csv"
 REFERENCE = "data/reference/gdp_population.csv"
 NB01 = "notebooks/01_clean_figures.ipynb"
 NB02 = "notebooks/02_ratio_analysis.ipynb"
@@ -349,7 +349,7 @@ CASES = [
     # outputs that cannot be written: chmod does not stop root, so the directory the
     # executed notebooks go to is replaced by a plain file (ENOTDIR/EEXIST hit root too).
     Case("output-dir-is-a-file", make_file_at("reports/notebooks"), 1,
-         ("reports/notebooks/01_clean_figures.ipynb", "cannot write output"),
+         ("reports/interpol-2024-03/notebooks/01_clean_figures.ipynb", "cannot write output"),
          args=("--force",)),
 ]
 

@@ -19,7 +19,7 @@ from crimefigures.extract import (
 from crimefigures.parse import format_number, parse_figure
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLE = (REPO / "data" / "raw" / "article.txt").read_text(encoding="utf-8")
+ARTICLE = (REPO / "data" / "raw" / "interpol-2024-03" / "article.txt").read_text(encoding="utf-8")
 CORPUS_LINES = (Path(__file__).parent / "sentences" / "press_style.txt").read_text(
     encoding="utf-8"
 ).splitlines()

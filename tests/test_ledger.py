@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from crimefigures import ledger
 from crimefigures.errors import InputError
 
-ARTICLE = REPO / "data" / "raw" / "article.txt"
+ARTICLE = REPO / "data" / "raw" / "interpol-2024-03" / "article.txt"
 CURATED = REPO / "data" / "curated"
 
 
@@ -79,7 +79,7 @@ def test_every_claim_has_its_span_in_the_article(figures: pd.DataFrame):
 
 
 def test_processed_figures_table_is_what_the_ledger_gives(figures: pd.DataFrame):
-    committed = ledger.read_figures(REPO / "data" / "processed" / "figures.csv")
+    committed = ledger.read_figures(REPO / "data" / "processed" / "interpol-2024-03" / "figures.csv")
     pd.testing.assert_frame_equal(committed.reset_index(drop=True),
                                   figures.reset_index(drop=True), check_dtype=False)
 

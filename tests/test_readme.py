@@ -34,20 +34,20 @@ def test_readme_block_is_what_the_committed_data_gives(monkeypatch: pytest.Monke
 def test_there_are_three_to_six_sentences_with_the_headline_numbers():
     sentences = readme.findings_sentences()
     assert 3 <= len(sentences) <= 6
-    ratios = pd.read_csv(REPO / "data" / "processed" / "ratios.csv").set_index("ratio_id")
+    ratios = pd.read_csv(REPO / "data" / "processed" / "interpol-2024-03" / "ratios.csv").set_index("ratio_id")
     france = ratios.loc["illicit_flows_to_france_gdp_article"]
     seized = ratios.loc["seized_to_illicit_flows"]
     text = " ".join(sentences)
     assert readme.format_percent_range(france["low"], france["high"]) in text
     assert readme.format_percent_range(seized["low"], seized["high"]) in text
-    statements = pd.read_csv(REPO / "data" / "processed" / "statements.csv")
+    statements = pd.read_csv(REPO / "data" / "processed" / "interpol-2024-03" / "statements.csv")
     for statement in statements["statement"]:
         assert statement.rstrip(".") in text
 
 
 def test_sentences_follow_the_data(copy_root: Path):
     before = readme.findings_sentences()
-    ratios_file = copy_root / "data" / "processed" / "ratios.csv"
+    ratios_file = copy_root / "data" / "processed" / "interpol-2024-03" / "ratios.csv"
     ratios = pd.read_csv(ratios_file)
     ratios.loc[ratios["ratio_id"] == "illicit_flows_to_france_gdp_article", "low"] = 0.5
     ratios.to_csv(ratios_file, index=False)
@@ -74,7 +74,7 @@ def test_check_fails_on_a_readme_whose_numbers_were_altered(copy_root: Path, cap
 def test_check_fails_when_the_data_changes_under_a_current_readme(copy_root: Path):
     path = copy_root / "README.md"
     path.write_text(a_readme(readme.render_block(readme.findings_sentences())), encoding="utf-8")
-    statements_file = copy_root / "data" / "processed" / "statements.csv"
+    statements_file = copy_root / "data" / "processed" / "interpol-2024-03" / "statements.csv"
     statements = pd.read_csv(statements_file, keep_default_na=False)
     statements.loc[0, "verdict"] = "fails under every setting"
     statements.to_csv(statements_file, index=False)

@@ -2,7 +2,7 @@
 
 Each test runs ``python -m crimefigures`` in subprocesses against temporary copies of the
 repository. "Outputs" here means every file under ``data/processed/``, ``figures/`` and
-``reports/notebooks/``; the run's own bookkeeping (``reports/run_summary.json``,
+``reports/interpol-2024-03/notebooks/``; the run's own bookkeeping (``reports/run_summary.json``,
 ``reports/run_state.json``, ``reports/failed/``, ``reports/.staging/``, ``reports/.run.lock``)
 is not an output.
 """
@@ -347,6 +347,6 @@ def test_two_copies_give_byte_identical_outputs(fresh: Path, tmp_path: Path):
     dirs = (*OUTPUT_DIRS, "reports/site")
     first, second = output_hashes(fresh, dirs), output_hashes(other, dirs)
     assert any(p.startswith("figures/") for p in first)
-    assert any(p.startswith("reports/notebooks/") for p in first)
+    assert any(p.startswith("reports/interpol-2024-03/notebooks/") for p in first)
     assert any(p.startswith("reports/site/") for p in first)
     assert sorted(p for p in set(first) | set(second) if first.get(p) != second.get(p)) == []

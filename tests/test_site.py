@@ -200,7 +200,7 @@ def test_missing_manifest_leaves_an_empty_gallery(tmp_path: Path, repo: Path):
 def test_article_ledger_and_manifest_text_is_escaped(tmp_path: Path, repo: Path):
     root = tmp_path / "repo"
     shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
-    sources = root / "data" / "curated" / "sources.csv"
+    sources = root / "data" / "curated" / "interpol-2024-03" / "sources.csv"
     text = sources.read_text()
     article_title = "Interpol Sounds Alarm on Southeast Asia's Human Trafficking, Now"
     assert article_title in text
@@ -230,7 +230,7 @@ def test_a_notebook_output_that_would_run_script_is_refused(tmp_path: Path, repo
     nbformat.write(notebook, root / "reports" / "notebooks" / "99_probe.ipynb")
     result = run_cli("site", root=root)
     assert result.returncode == 1
-    assert "reports/notebooks/99_probe.ipynb" in result.stderr
+    assert "reports/interpol-2024-03/notebooks/99_probe.ipynb" in result.stderr
     assert "<script>" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 

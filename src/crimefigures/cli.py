@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("article", help="the article text file")
     draft.add_argument("--out", default=".", help="directory for the two draft CSVs")
 
+    new = commands.add_parser("new-story", help="make a story from a text file or saved page")
+    new.add_argument("slug", help="the story's folder name, e.g. usip-2024-05")
+    new.add_argument("--article", required=True, help="a text file or a saved HTML page")
+    for option in ("outlet", "title", "url", "date", "credited-to", "language"):
+        new.add_argument(f"--{option}", default="", help=f"the article's {option}")
+
+    check = commands.add_parser("check-story", help="validate every file of a story")
+    check.add_argument("slug")
+
     readme = commands.add_parser("readme", help="refresh the README's generated numbers")
     readme.add_argument("--check", action="store_true",
                         help="exit 1 if the README's numbers differ from the data")
@@ -140,6 +149,30 @@ def _draft_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_story(args: argparse.Namespace) -> int:
+    from crimefigures.new_story import new_story
+
+    metadata = {"outlet": args.outlet, "title": args.title, "url": args.url,
+                "date_published": args.date, "credited_to": args.credited_to,
+                "language": args.language}
+    for path in new_story(args.slug, args.article, metadata):
+        print(path)
+    print(f"next: review data/curated/{args.slug}/, then python -m crimefigures check-story "
+          f"{args.slug} and make reproduce STORY={args.slug}")
+    return 0
+
+
+def _check_story(args: argparse.Namespace) -> int:
+    from crimefigures.new_story import check_story
+
+    problems = check_story(args.slug)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{args.slug}: every file is valid")
+    return 1 if problems else 0
+
+
 def _readme(args: argparse.Namespace) -> int:
     from crimefigures import readme
 
@@ -154,7 +187,8 @@ def _site(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {"run": _run, "parse": _parse, "extract": _extract, "draft-ledger": _draft_ledger,
-            "readme": _readme, "site": _site}
+            "new-story": _new_story, "check-story": _check_story, "readme": _readme,
+            "site": _site}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

