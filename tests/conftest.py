@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+FIRST_STORY = "interpol-2024-03"  # the story the project started with
+FIXTURE_STORY = "fixture-story"
 FIXTURE = REPO / "tests" / "fixtures" / "fixture_notebook.ipynb"
 # What a copy of the repository needs to run the pipeline (no .git, .venv or reports).
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
@@ -50,6 +52,9 @@ def fixture_root(tmp_path: Path) -> Path:
     shutil.copy(FIXTURE, root / "notebooks" / "fixture.ipynb")
     pipeline = {"notebooks": {"fixture": {
         "notebook": "notebooks/fixture.ipynb", "inputs": [],
-        "outputs": ["data/processed/fixture.txt"], "parameters": {}}}}
+        "outputs": ["data/processed/{story}/fixture.txt"], "parameters": {}}}}
     (root / "notebooks" / "pipeline.yml").write_text(yaml.safe_dump(pipeline))
+    origin = root / "data" / "raw" / FIXTURE_STORY / "article.yml"
+    origin.parent.mkdir(parents=True)
+    origin.write_text("date_published: 2024-01-01\n")
     return root

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, run_cli
+from conftest import FIXTURE, FIXTURE_STORY, run_cli
 
 from crimefigures import runner
 
@@ -50,7 +50,7 @@ def test_list_params_shows_types_and_defaults(fixture_root: Path):
 
 
 def test_failure_keeps_notebook_names_cell_and_leaves_outputs(fixture_root: Path):
-    output = fixture_root / "data" / "processed" / "fixture.txt"
+    output = fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
     first = run_cli("run", "-p", "content=v1", root=fixture_root)
     assert first.returncode == 0, first.stderr
     assert output.read_text() == "v1"
@@ -58,9 +58,9 @@ def test_failure_keeps_notebook_names_cell_and_leaves_outputs(fixture_root: Path
     failed = run_cli("run", "-p", "content=v2", "-p", "fail=true", root=fixture_root)
     assert failed.returncode == 1
     message = failed.stderr.strip()
-    assert "notebooks/fixture.ipynb failed in cell 4" in message
+    assert "notebooks/fixture.ipynb failed in cell 5" in message
     assert "ValueError: fixture asked to fail" in message
-    assert (fixture_root / "reports" / "failed" / "fixture.ipynb").is_file()
+    assert (fixture_root / "reports" / FIXTURE_STORY / "failed" / "fixture.ipynb").is_file()
     assert output.read_text() == "v1"  # the failing run wrote v2 only to staging
     summary = json.loads((fixture_root / "reports" / "run_summary.json").read_text())
     assert summary["notebooks"][0]["status"] == "failed"
@@ -68,17 +68,17 @@ def test_failure_keeps_notebook_names_cell_and_leaves_outputs(fixture_root: Path
 
 def test_unchanged_rerun_skips_without_kernel_and_force_is_byte_identical(fixture_root: Path):
     assert run_cli("run", root=fixture_root).returncode == 0
-    executed = fixture_root / "reports" / "notebooks" / "fixture.ipynb"
+    executed = fixture_root / "reports" / FIXTURE_STORY / "notebooks" / "fixture.ipynb"
     first_bytes = executed.read_bytes()
 
     again = run_cli("run", root=fixture_root)
     assert again.returncode == 0
-    assert "[skip] fixture (unchanged)" in again.stdout
+    assert f"[skip] {FIXTURE_STORY}/fixture (unchanged)" in again.stdout
     summary = json.loads((fixture_root / "reports" / "run_summary.json").read_text())
     assert summary["kernels_started"] == 0
 
     forced = run_cli("run", "--force", root=fixture_root)
-    assert "[done] fixture" in forced.stdout
+    assert f"[done] {FIXTURE_STORY}/fixture" in forced.stdout
     assert executed.read_bytes() == first_bytes
     text = executed.read_text()
     assert str(fixture_root) not in text and "start_time" not in text
@@ -87,7 +87,7 @@ def test_unchanged_rerun_skips_without_kernel_and_force_is_byte_identical(fixtur
 def test_changed_parameter_or_edited_output_reruns(fixture_root: Path):
     assert run_cli("run", root=fixture_root).returncode == 0
     assert "[done]" in run_cli("run", "-p", "content=v3", root=fixture_root).stdout
-    output = fixture_root / "data" / "processed" / "fixture.txt"
+    output = fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
     output.write_text("tampered")
     assert "[done]" in run_cli("run", "-p", "content=v3", root=fixture_root).stdout
     assert output.read_text() == "v3"
@@ -122,8 +122,8 @@ def test_normalise_drops_timestamps_and_paths():
 def test_dry_run_plans_without_running(fixture_root: Path):
     result = run_cli("run", "--dry-run", "-p", "content=v9", root=fixture_root)
     assert result.returncode == 0, result.stderr
-    assert '[would run] fixture {"content": "v9"}' in result.stdout
-    assert not (fixture_root / "data" / "processed" / "fixture.txt").exists()
+    assert f'[would run] {FIXTURE_STORY}/fixture {{"content": "v9", "story": "{FIXTURE_STORY}"}}' in result.stdout
+    assert not (fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt").exists()
     assert not (fixture_root / "reports" / "run_summary.json").exists()
 
 
@@ -187,3 +187,66 @@ def test_unchanged_notebook_parameters_are_read_without_importing_papermill(tmp_
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]  # the first run asks papermill, the second reads the cache
+
+
+# --- runner correctness for stories -------------------------------------------------------------
+
+
+def _fixture_with_input_parameter(root: Path) -> None:
+    """Give the fixture notebook a path parameter it reads, as the story notebooks have."""
+    notebook = json.loads((root / "notebooks" / "fixture.ipynb").read_text())
+    params_cell = notebook["cells"][1]
+    params_cell["source"] = ["".join(params_cell["source"]) + '\nledger_path: str = ""  # a file']
+    write_cell = notebook["cells"][3]
+    write_cell["source"] = [
+        "from pathlib import Path\n", "from crimefigures import atomic\n",
+        "text = Path(ledger_path).read_text() if ledger_path else content\n",
+        'atomic.write_text(f"data/processed/{story}/fixture.txt", text)']
+    (root / "notebooks" / "fixture.ipynb").write_text(json.dumps(notebook))
+
+
+def test_editing_a_file_a_parameter_points_to_reruns_the_step(fixture_root: Path,
+                                                               tmp_path: Path):
+    _fixture_with_input_parameter(fixture_root)
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("first")
+    output = fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
+    assert run_cli("run", "-p", f"ledger_path={ledger}", root=fixture_root).returncode == 0
+    assert output.read_text() == "first"
+    ledger.write_text("edited")
+    again = run_cli("run", "-p", f"ledger_path={ledger}", root=fixture_root)
+    assert "(unchanged)" not in again.stdout, again.stdout
+    assert output.read_text() == "edited"
+
+
+def test_failure_in_the_first_cell_after_the_parameters_is_numbered_as_jupyterlab_shows_it(
+        fixture_root: Path):
+    for extra in ((), ("-p", "content=v2")):  # with and without an injected-parameters cell
+        result = run_cli("run", "--force", "-p", "fail_early=true", *extra, root=fixture_root)
+        assert result.returncode == 1
+        assert "failed in cell 3: RuntimeError: fixture asked to fail early" in result.stderr, (
+            extra, result.stderr)
+
+
+def test_running_one_story_leaves_another_storys_outputs_alone(fixture_root: Path):
+    other = "other-story"
+    origin = fixture_root / "data" / "raw" / other / "article.yml"
+    origin.parent.mkdir(parents=True)
+    origin.write_text("date_published: 2024-02-01\n")
+    assert run_cli("run", root=fixture_root).returncode == 0
+    theirs = fixture_root / "data" / "processed" / other / "fixture.txt"
+    executed = fixture_root / "reports" / other / "notebooks" / "fixture.ipynb"
+    before = (theirs.read_bytes(), executed.read_bytes())
+    result = run_cli("run", "--story", FIXTURE_STORY, "--force", "-p", "content=changed",
+                     root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert (theirs.read_bytes(), executed.read_bytes()) == before
+    mine = fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
+    assert mine.read_text() == "changed"
+
+
+def test_unknown_story_is_refused_before_any_kernel(fixture_root: Path):
+    result = run_cli("run", "--story", "fixture-stroy", root=fixture_root)
+    assert result.returncode == 2
+    assert "did you mean fixture-story?" in result.stderr
+    assert not (fixture_root / "reports").exists()

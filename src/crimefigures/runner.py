@@ -315,8 +315,15 @@ def notebook_bytes(notebook: dict[str, Any]) -> bytes:
 
 
 def _source_cell_number(notebook: dict[str, Any], cell_index: int) -> int:
-    """1-based cell number in the source notebook (papermill inserts one cell)."""
-    injected = [i for i, c in enumerate(notebook.get("cells", []))
+    """1-based cell number in the source notebook, as JupyterLab counts cells.
+
+    ``cell_index`` counts the cells as they were executed; the saved notebook also holds the
+    cells papermill adds after a failure (a header at the top, an anchor before the failing
+    cell), which are dropped first, and the injected-parameters cell, which the source lacks.
+    """
+    executed = [c for c in notebook.get("cells", [])
+                if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    injected = [i for i, c in enumerate(executed)
                 if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
     shift = 1 if injected and cell_index > injected[0] else 0
     return cell_index - shift + 1
