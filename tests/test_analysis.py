@@ -7,33 +7,45 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import FIRST_STORY
+from conftest import REPO as REPO_ROOT
 
-from crimefigures import atomic, factcheck, ledger, ranges, ratios, reference
-from crimefigures.errors import ParameterError
+from crimefigures import (
+    analysis_spec,
+    atomic,
+    factcheck,
+    ledger,
+    ranges,
+    ratios,
+    reference,
+    registry,
+    units,
+)
+from crimefigures.errors import InputError, ParameterError
 from crimefigures.uncertainty import DrawBank, HedgeConstants
 
-PROCESSED = REPO / "data" / "processed"
+FILES = registry.story_paths(FIRST_STORY)
+SPEC = analysis_spec.load_spec(FILES["analysis"])
 
 
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
-    return ledger.read_figures(PROCESSED / "figures.csv")
+    return ledger.read_figures(FILES["figures"])
 
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    return reference.load_reference()
+    return reference.load_reference(FILES["reference"])
 
 
 @pytest.fixture(scope="module")
 def base() -> ratios.Settings:
-    return ratios.Settings(draws=20_000)
+    return ratios.Settings(draws=20_000, seed=20240327)
 
 
 @pytest.fixture(scope="module")
 def computed(figures, table, base) -> pd.DataFrame:
-    return ratios.compute_ratios(figures, base, table).set_index("ratio_id")
+    return ratios.compute_ratios(figures, base, table, SPEC.ratios).set_index("ratio_id")
 
 
 def _exact(computed: pd.DataFrame, ratio_id: str) -> tuple[float, float]:
@@ -77,18 +89,20 @@ def test_monte_carlo_percentiles_inside_exact_interval_for_uniform(computed: pd.
 
 
 def test_same_settings_same_bytes_other_settings_other_numbers(figures, table, base):
-    first = atomic.csv_bytes(ratios.compute_ratios(figures, base, table))
-    assert atomic.csv_bytes(ratios.compute_ratios(figures, base, table)) == first
+    first = atomic.csv_bytes(ratios.compute_ratios(figures, base, table, SPEC.ratios))
+    assert atomic.csv_bytes(ratios.compute_ratios(figures, base, table, SPEC.ratios)) == first
     for change in ({"seed": 1}, {"distribution": "lognormal90"},
                    {"hedges": HedgeConstants(upper_floor_fraction=0.25)}):
-        other = ratios.compute_ratios(figures, dataclasses.replace(base, **change), table)
+        other = ratios.compute_ratios(figures, dataclasses.replace(base, **change), table,
+                                      SPEC.ratios)
         assert atomic.csv_bytes(other) != first, change
 
 
 def test_world_bank_denominator_changes_cambodia_ratio(figures, table, base):
-    imf = ratios.compute_ratios(figures, dataclasses.replace(base, gdp_year=2023), table)
+    imf = ratios.compute_ratios(figures, dataclasses.replace(base, gdp_year=2023), table,
+                                SPEC.ratios)
     wb = ratios.compute_ratios(figures, dataclasses.replace(
-        base, gdp_source="world_bank", gdp_year=2023), table)
+        base, gdp_source="world_bank", gdp_year=2023), table, SPEC.ratios)
     ratio = (wb.set_index("ratio_id").loc["syndicate_to_cambodia_gdp", "low"]
              / imf.set_index("ratio_id").loc["syndicate_to_cambodia_gdp", "low"])
     assert ratio == pytest.approx(43.304 / 31.77276, rel=1e-4)
@@ -102,14 +116,15 @@ def test_settings_are_validated():
 
 
 def test_committed_ratios_match_a_fresh_computation(figures, table):
-    committed = ratios.read_ratios(PROCESSED / "ratios.csv")
-    row = committed.iloc[0]
-    settings = ratios.Settings(distribution=row["distribution"], draws=int(row["draws"]),
-                               seed=int(row["seed"]), gdp_source=row["gdp_source"],
-                               weo_vintage=row["weo_vintage"] or "2024-10",
-                               gdp_year=int(row["gdp_year"]))
-    fresh = ratios.compute_ratios(figures, settings, table)
-    assert atomic.csv_bytes(fresh) == (PROCESSED / "ratios.csv").read_bytes()
+    settings = ratios.read_settings(FILES["settings"])  # what notebook 02 recorded
+    fresh = ratios.compute_ratios(figures, settings, table, SPEC.ratios)
+    assert atomic.csv_bytes(fresh) == registry_bytes("ratios")
+
+
+def registry_bytes(name: str) -> bytes:
+    from crimefigures import paths
+
+    return paths.resolve(FILES[name]).read_bytes()
 
 
 # --- fact check ------------------------------------------------------------------------------
@@ -117,8 +132,8 @@ def test_committed_ratios_match_a_fresh_computation(figures, table):
 
 @pytest.fixture(scope="module")
 def comparison(figures) -> pd.DataFrame:
-    return factcheck.compare(figures, factcheck.read_fact_checks(), ledger.read_sources(),
-                             HedgeConstants())
+    return factcheck.compare(figures, factcheck.read_fact_checks(FILES["fact_checks"]),
+                             ledger.read_sources(FILES["sources"]), HedgeConstants())
 
 
 def test_every_claim_has_a_computed_comparison_and_no_verdict_is_contradicted(comparison,
@@ -138,13 +153,16 @@ def test_recorded_departures_are_computed(comparison):
     assert by_claim.loc["C05", "verdict_basis"] == "numbers"  # $3.1tn is 3.130tn rounded
 
 
-def test_missing_fact_check_row_is_an_error(figures, tmp_path):
-    checks = factcheck.read_fact_checks()
+def test_a_claim_without_a_fact_check_row_is_shown_unverified(figures, tmp_path):
+    checks = factcheck.read_fact_checks(FILES["fact_checks"])
     path = tmp_path / "fact_checks.csv"
     checks[checks["claim_id"] != "C05"].to_csv(path, index=False)
-    with pytest.raises(Exception, match="claim C05 has no fact-check row"):
-        factcheck.compare(figures, factcheck.read_fact_checks(path), ledger.read_sources(),
-                          HedgeConstants(), str(path))
+    compared = factcheck.compare(figures, factcheck.read_fact_checks(path),
+                                 ledger.read_sources(FILES["sources"]), HedgeConstants(),
+                                 str(path)).set_index("claim_id")
+    assert compared.loc["C05", "verdict"] == "unverified"
+    assert compared.loc["C05", "explanation"] == factcheck.UNCHECKED
+    assert compared.loc["C04", "verdict"] == "consistent"  # the others as reviewed
 
 
 def test_rounding_halfwidth():
@@ -163,39 +181,144 @@ def test_tornado_does_not_depend_on_draw_order(figures, table, base):
         bank = DrawBank(settings.seed, settings.draws, settings.distribution)
         return lambda key, interval: bank.draws_for(key, interval)[::-1]
 
-    forward = ranges.tornado(ranges.sweep(figures, base, table))
-    backward = ranges.tornado(ranges.sweep(figures, base, table, draw_factory=reversed_draws))
+    forward = ranges.tornado(ranges.sweep(figures, base, table, SPEC.ratios), SPEC.headlines)
+    backward = ranges.tornado(ranges.sweep(figures, base, table, SPEC.ratios,
+                                           draw_factory=reversed_draws), SPEC.headlines)
     assert atomic.csv_bytes(forward) == atomic.csv_bytes(backward)
 
 
 def test_tornado_covers_every_factor_and_is_reproducible(figures, table, base):
-    swept = ranges.sweep(figures, base, table)
-    table_one = ranges.tornado(swept)
+    swept = ranges.sweep(figures, base, table, SPEC.ratios)
+    table_one = ranges.tornado(swept, SPEC.headlines)
     assert set(table_one["factor"]) == {*ranges.HEDGE_SWEEP, "distribution",
                                         "gdp_source_vintage_year"}
     assert atomic.csv_bytes(table_one) == atomic.csv_bytes(
-        ranges.tornado(ranges.sweep(figures, base, table)))
+        ranges.tornado(ranges.sweep(figures, base, table, SPEC.ratios), SPEC.headlines))
     assert (table_one["min_p50"] <= table_one["max_p50"]).all()
 
 
 def test_what_survives_is_computed(figures, table, base):
-    statements = ranges.what_survives(ranges.sweep(figures, base, table)).set_index(
-        "statement_id")
+    statements = ranges.what_survives(ranges.sweep(figures, base, table, SPEC.ratios),
+                                      SPEC.statements).set_index("statement_id")
     assert statements.loc["flows_below_france_gdp", "verdict"] == "holds under every setting"
     # "up to 120,000" against "more than 100,000" cannot say Myanmar holds more.
     assert statements.loc["myanmar_more_than_cambodia", "verdict"] != (
         "holds under every setting")
 
 
-def test_consistency_checks(figures, comparison):
-    terms = {k: t.interval for k, t in ratios.claim_terms(figures, HedgeConstants()).items()}
-    sources = {r.claim_id: ranges.Interval(r.source_low, r.source_high)
-               for r in comparison.itertuples()}
-    bench = factcheck.benchmark_intervals(factcheck.read_benchmarks(), HedgeConstants())
-    checks = ranges.consistency_checks(terms, bench, sources).set_index("check_id")
+def test_consistency_checks(figures, comparison, table):
+    settings = ratios.read_settings(FILES["settings"])
+    claims = ratios.claim_terms(figures, settings.hedges, settings)
+    bench = factcheck.benchmark_intervals(factcheck.read_benchmarks(FILES["benchmarks"]),
+                                          settings.hedges)
+    quantities = ranges.check_quantities(claims, comparison, figures, bench,
+                                         ratios.check_yardsticks(SPEC, settings, table))
+    committed = ratios.read_ratios(FILES["ratios"])
+    checks = ranges.run_checks(SPEC, quantities, committed,
+                               ratios.ratio_units(SPEC.ratios, claims), file="analysis.yml")
+    checks = checks.set_index("check_id")
     assert checks.loc["up_to_3tn_vs_2_to_3tn", "status"] == "pass"
     assert checks.loc["drug_share_vs_unodc", "status"] == "flag"  # 40-70% vs 17-25%
     assert set(checks["status"]) <= {"pass", "flag"}
-    gfi = bench["gfi_2017_drug_trafficking"] / bench["gfi_2017_transnational_crime"]
+    gfi = quantities["bench:gfi_2017_drug_trafficking"].interval / quantities[
+        "bench:gfi_2017_transnational_crime"].interval
     assert gfi.low == pytest.approx(426 / 2200) and gfi.high == pytest.approx(652 / 1600)
     assert np.isfinite(gfi.high)
+    assert quantities["C06"].interval.high == pytest.approx(0.7)  # percent as a fraction
+
+
+def test_a_check_comparing_different_units_is_refused(figures, comparison, table):
+    spec = SPEC.model_copy(update={"checks": [analysis_spec.CheckSpec.model_validate({
+        "id": "money_vs_share", "question": {"en": "q", "id": "q"},
+        "left": {"terms": ["C04"]}, "right": {"terms": ["C06"]}, "test": "overlaps"})]})
+    settings = ratios.read_settings(FILES["settings"])
+    claims = ratios.claim_terms(figures, settings.hedges, settings)
+    quantities = ranges.check_quantities(claims, comparison, figures, {})
+    with pytest.raises(InputError, match="left side is USD but the right side is a pure"):
+        ranges.run_checks(spec, quantities, ratios.read_ratios(FILES["ratios"]),
+                          ratios.ratio_units(SPEC.ratios, claims), file="analysis.yml")
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _ratio(**fields) -> analysis_spec.RatioSpec:
+    return analysis_spec.RatioSpec.model_validate(
+        {"id": "probe", "description": {"en": "d", "id": "d"}, **fields})
+
+
+@pytest.mark.parametrize(("numerator", "denominator", "unit"), [
+    (["C04"], ["C05"], "fraction"),  # USD / USD
+    (["C06", "C04"], [], "USD"),  # percent x USD
+    (["C11"], ["pop:KHM"], "per_capita"),  # people / population
+    (["C12"], ["C11"], "fraction"),  # individuals / people: both are people
+    (["C08"], ["C07"], "USD per arrest"),
+    (["C08"], ["C09"], "USD per country"),
+])
+def test_units_that_reduce_as_declared_are_accepted(figures, table, numerator, denominator,
+                                                    unit):
+    spec = _ratio(numerator=numerator, denominator=denominator, unit=unit)
+    ratios.resolve_terms([spec], figures, ratios.Settings(), table)
+
+
+def test_a_ratio_with_mismatched_units_fails_naming_ratio_term_and_units(figures, table):
+    spec = _ratio(numerator=["C06"], denominator=["C08"], unit="fraction")  # 40% / $300m
+    with pytest.raises(InputError) as error:
+        ratios.resolve_terms([spec], figures, ratios.Settings(), table, spec_file="a.yml")
+    message = str(error.value)
+    assert message.startswith("a.yml, field 'ratios.probe': ratio probe:")
+    assert "the terms reduce to 1 per USD, not the declared unit 'fraction'" in message
+    assert "term C08 is USD" in message
+
+
+def test_a_sum_of_different_units_fails(figures, table):
+    spec = _ratio(numerator=["C04"], denominator=["C05", "pop:FRA"], unit="fraction")
+    with pytest.raises(InputError, match="denominator term pop:FRA is inhabitants, but C05 is "
+                                         "USD; a sum needs one unit"):
+        ratios.resolve_terms([spec], figures, ratios.Settings(), table)
+
+
+def test_unit_algebra():
+    usd, arrest = units.Unit.base("USD"), units.Unit.base("count:arrest")
+    assert (usd / usd) == units.Unit()
+    assert str(usd / arrest) == "USD per arrest"
+    assert units.singular("countries") == "country" and units.singular("individuals") == "people"
+    assert units.matches("USD per arrests", usd / arrest)
+    assert not units.matches("fraction", usd)
+
+
+def test_money_in_another_currency_is_converted_at_the_cited_rate(figures, table):
+    thai = figures.iloc[[0]].assign(claim_id="T1", unit="THB", bound="exact", low=34.7841e6,
+                                    high=34.7841e6, point=34.7841e6, hedge=None)
+    terms = ratios.claim_terms(thai, HedgeConstants(), ratios.Settings(exchange_rate_year=2023))
+    assert terms["T1"].interval.low == pytest.approx(1e6)  # 2023 average: 34.7841 THB per USD
+    assert terms["T1"].unit == units.Unit.base("USD")
+    assert "THB per USD" in terms["T1"].source
+
+
+# --- analysis.yml ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("edit", "field", "words"), [
+    (lambda d: d["ratios"][2].pop("unit"), "ratios[2].unit", "Field required"),
+    (lambda d: d["ratios"][0].update(scale=0), "ratios[0].scale", "greater than 0"),
+    (lambda d: d["statements"][1].update(ratio="no_such_ratio"), "(top level)",
+     "statements.flows_over_half_france_gdp.ratio: 'no_such_ratio' is not a ratio"),
+    (lambda d: d["checks"][0]["left"].update(value=1.0), "checks[0].left",
+     "exactly one of ratio, value or terms"),
+    (lambda d: d.update(colour="red"), "colour", "Extra inputs are not permitted"),
+    (lambda d: d["ratios"][1]["description"].pop("id"), "ratios[1].description.id",
+     "Field required"),
+])
+def test_a_bad_analysis_file_names_the_file_and_key_path(tmp_path, edit, field, words):
+    import yaml
+
+    document = yaml.safe_load((REPO_ROOT / FILES["analysis"]).read_text())
+    edit(document)
+    bad = tmp_path / "analysis.yml"
+    bad.write_text(yaml.safe_dump(document))
+    with pytest.raises(InputError) as error:
+        analysis_spec.load_spec(bad)
+    assert error.value.field == field
+    assert words in error.value.message
+    assert str(error.value).startswith(f"{bad}") or "analysis.yml" in str(error.value)
