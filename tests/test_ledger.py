@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from pathlib import Path
 
@@ -14,35 +13,30 @@ from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crimefigures import ledger
+from crimefigures import ledger, paths
 from crimefigures.errors import InputError
 
 ARTICLE = REPO / "data" / "raw" / "interpol-2024-03" / "article.txt"
-CURATED = REPO / "data" / "curated"
+CURATED = REPO / "data" / "curated" / "interpol-2024-03"
+# The seed article's SHA-256 as handed to the project (../shared/seed/article.txt).
+SEED_SHA256 = "52c3ff88f22307f20e3b70c39f995566d2fce304826213e0d2584a3ae6bea9b9"
 
 
-def _origin() -> dict:
-    text = (REPO / "data" / "raw" / "README.md").read_text()
-    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
-    return yaml.safe_load(block)
-
-
-def test_raw_article_matches_recorded_hash_and_origin():
-    origin = _origin()
-    data = ARTICLE.read_bytes()
+@pytest.mark.parametrize("story", paths.stories())
+def test_every_raw_article_matches_its_recorded_hash_and_origin(story: str):
+    origin = yaml.safe_load((REPO / "data" / "raw" / story / "article.yml").read_text())
+    data = (REPO / "data" / "raw" / story / "article.txt").read_bytes()
     assert hashlib.sha256(data).hexdigest() == origin["sha256"]
     assert len(data) == origin["bytes"]
-    for key in ("outlet", "title", "url", "date_published", "credited", "reports_on",
-                "language_notes"):
+    for key in ("outlet", "title", "url", "date_published", "credited_to", "language"):
         assert origin[key], key
+
+
+def test_the_first_story_is_the_seed_article_byte_for_byte():
+    origin = yaml.safe_load((ARTICLE.parent / "article.yml").read_text())
+    assert hashlib.sha256(ARTICLE.read_bytes()).hexdigest() == SEED_SHA256 == origin["sha256"]
     assert str(origin["date_published"]) == "2024-03-30"
-    assert origin["credited"] == "CNN | Reuters"
-
-
-def test_raw_article_matches_the_shared_seed_when_present():
-    seed = REPO.parent / "shared" / "seed" / "article.txt"
-    assert seed.is_file(), f"the shared seed is expected at {seed}"
-    assert seed.read_bytes() == ARTICLE.read_bytes()
+    assert origin["credited_to"] == "CNN | Reuters"
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +73,7 @@ def test_every_claim_has_its_span_in_the_article(figures: pd.DataFrame):
 
 
 def test_processed_figures_table_is_what_the_ledger_gives(figures: pd.DataFrame):
-    committed = ledger.read_figures(REPO / "data" / "processed" / "interpol-2024-03" / "figures.csv")
+    committed = ledger.read_figures(REPO / "data" / "processed" / CURATED.name / "figures.csv")
     pd.testing.assert_frame_equal(committed.reset_index(drop=True),
                                   figures.reset_index(drop=True), check_dtype=False)
 

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, copy_repo, run_cli
+from conftest import FIRST_STORY, REPO, copy_repo, run_cli
 
 from crimefigures import readme
 from crimefigures.errors import InputError
+
+PROCESSED = REPO / "data" / "processed" / FIRST_STORY
+MANIFEST = f"figures/{FIRST_STORY}/manifest.json"
+
+
+def findings() -> list[str]:
+    return readme.findings_sentences(FIRST_STORY)
 
 
 @pytest.fixture
@@ -20,44 +27,45 @@ def copy_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def a_readme(block: str) -> str:
-    gallery = f"{readme.GALLERY_START}{readme.gallery_block()}{readme.GALLERY_END}"
+    gallery = f"{readme.GALLERY_START}{readme.gallery_block(MANIFEST)}{readme.GALLERY_END}"
+    stories = f"{readme.STORIES_START}{readme.stories_block()}{readme.STORIES_END}"
     return (f"# title\n\nintro\n\n{readme.START_MARKER}{block}{readme.END_MARKER}\n\n"
-            f"{gallery}\n\n## after\n")
+            f"{stories}\n\n{gallery}\n\n## after\n")
 
 
 def test_readme_block_is_what_the_committed_data_gives(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CRIMEFIGURES_ROOT", str(REPO))
-    expected = readme.render_block(readme.findings_sentences())
+    expected = readme.render_block(findings())
     assert readme.readme_block(REPO / "README.md") == expected
 
 
 def test_there_are_three_to_six_sentences_with_the_headline_numbers():
-    sentences = readme.findings_sentences()
-    assert 3 <= len(sentences) <= 6
-    ratios = pd.read_csv(REPO / "data" / "processed" / "interpol-2024-03" / "ratios.csv").set_index("ratio_id")
+    sentences = findings()
+    assert 3 <= len(sentences) <= 7
+    ratios = pd.read_csv(PROCESSED / "ratios.csv").set_index("ratio_id")
     france = ratios.loc["illicit_flows_to_france_gdp_article"]
-    seized = ratios.loc["seized_to_illicit_flows"]
+    world = ratios.loc["illicit_flows_to_world_gdp"]
     text = " ".join(sentences)
     assert readme.format_percent_range(france["low"], france["high"]) in text
-    assert readme.format_percent_range(seized["low"], seized["high"]) in text
-    statements = pd.read_csv(REPO / "data" / "processed" / "interpol-2024-03" / "statements.csv")
+    assert readme.format_percent_range(world["low"], world["high"]) in text
+    statements = pd.read_csv(PROCESSED / "statements.csv")
     for statement in statements["statement"]:
         assert statement.rstrip(".") in text
 
 
 def test_sentences_follow_the_data(copy_root: Path):
-    before = readme.findings_sentences()
-    ratios_file = copy_root / "data" / "processed" / "interpol-2024-03" / "ratios.csv"
+    before = findings()
+    ratios_file = copy_root / "data" / "processed" / FIRST_STORY / "ratios.csv"
     ratios = pd.read_csv(ratios_file)
     ratios.loc[ratios["ratio_id"] == "illicit_flows_to_france_gdp_article", "low"] = 0.5
     ratios.to_csv(ratios_file, index=False)
-    after = readme.findings_sentences()
+    after = findings()
     assert "50%–97%" in after[0] and "50%–97%" not in before[0]
     assert after[1:] == before[1:]
 
 
 def test_check_fails_on_a_readme_whose_numbers_were_altered(copy_root: Path, capsys):
-    current = readme.render_block(readme.findings_sentences())
+    current = readme.render_block(findings())
     assert "65%–97%" in current
     path = copy_root / "README.md"
     path.write_text(a_readme(current), encoding="utf-8")
@@ -73,8 +81,8 @@ def test_check_fails_on_a_readme_whose_numbers_were_altered(copy_root: Path, cap
 
 def test_check_fails_when_the_data_changes_under_a_current_readme(copy_root: Path):
     path = copy_root / "README.md"
-    path.write_text(a_readme(readme.render_block(readme.findings_sentences())), encoding="utf-8")
-    statements_file = copy_root / "data" / "processed" / "interpol-2024-03" / "statements.csv"
+    path.write_text(a_readme(readme.render_block(findings())), encoding="utf-8")
+    statements_file = copy_root / "data" / "processed" / FIRST_STORY / "statements.csv"
     statements = pd.read_csv(statements_file, keep_default_na=False)
     statements.loc[0, "verdict"] = "fails under every setting"
     statements.to_csv(statements_file, index=False)
@@ -86,7 +94,7 @@ def test_main_rewrites_only_the_block(copy_root: Path):
     path.write_text(a_readme("\nstale numbers: 12%\n"), encoding="utf-8")
     assert readme.main(check=False) == 0
     text = path.read_text(encoding="utf-8")
-    assert text == a_readme(readme.render_block(readme.findings_sentences()))
+    assert text == a_readme(readme.render_block(findings()))
     assert "stale numbers" not in text
     assert readme.main(check=True) == 0
 
@@ -139,9 +147,22 @@ def test_committed_readme_blocks_are_current():
 def test_gallery_lists_every_english_figure_with_its_caption():
     import json
 
-    entries = json.loads((REPO / "figures" / "manifest.json").read_text())["figures"]
-    block = readme.gallery_block()
+    entries = json.loads((REPO / MANIFEST).read_text())["figures"]
+    block = readme.gallery_block(MANIFEST)
     for entry in entries:
+        if entry.get("skipped"):
+            continue
         assert f"]({entry['files']['png']})" in block
         assert entry["files"]["csv"] in block
-    assert "figures/manifest.json" in block
+    assert MANIFEST in block
+
+
+def test_the_story_table_has_a_row_per_story_with_its_first_finding():
+    from crimefigures import paths
+
+    block = readme.stories_block()
+    for story in paths.stories():
+        row = next(line for line in block.splitlines() if line.startswith(f"| [`{story}`]"))
+        first = readme.findings_sentences(story)[0]
+        assert readme._markdown_text(first).replace("|", "/") in row
+        assert f"reports/site/{story}/index.html" in row

@@ -122,7 +122,8 @@ def test_normalise_drops_timestamps_and_paths():
 def test_dry_run_plans_without_running(fixture_root: Path):
     result = run_cli("run", "--dry-run", "-p", "content=v9", root=fixture_root)
     assert result.returncode == 0, result.stderr
-    assert f'[would run] {FIXTURE_STORY}/fixture {{"content": "v9", "story": "{FIXTURE_STORY}"}}' in result.stdout
+    planned = f'{FIXTURE_STORY}/fixture {{"content": "v9", "story": "{FIXTURE_STORY}"}}'
+    assert f"[would run] {planned}" in result.stdout
     assert not (fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt").exists()
     assert not (fixture_root / "reports" / "run_summary.json").exists()
 
