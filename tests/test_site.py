@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO, copy_repo, run_cli
+from conftest import FIRST_STORY, REPO, copy_repo, run_cli
 from markupsafe import escape
 from nbconvert import HTMLExporter
 
@@ -23,15 +23,21 @@ ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"
 INPUT_CELL = 'class="jp-CodeMirrorEditor'  # one per code cell whose input is shown
 
 
+EXECUTED = Path("reports") / FIRST_STORY / "notebooks"
+
+
 def prepare_repo(target: Path) -> Path:
-    """A copy of the repository with executed notebooks: the real ones when they exist
-    (fast), else from running the pipeline in the copy (a fresh clone has none)."""
+    """A copy of the repository with the first story only and its executed notebooks: the
+    real ones when they exist (fast), else from running the pipeline in the copy."""
     root = copy_repo(target)
-    executed = sorted((REPO / "reports" / "notebooks").glob("*.ipynb"))
+    for origin in (root / "data" / "raw").glob("*/article.yml"):
+        if origin.parent.name != FIRST_STORY:
+            shutil.rmtree(origin.parent)
+    executed = sorted((REPO / EXECUTED).glob("*.ipynb"))
     if executed:
-        (root / "reports" / "notebooks").mkdir(parents=True)
+        (root / EXECUTED).mkdir(parents=True)
         for notebook in executed:
-            shutil.copy(notebook, root / "reports" / "notebooks" / notebook.name)
+            shutil.copy(notebook, root / EXECUTED / notebook.name)
     else:
         result = run_cli("run", root=root)
         assert result.returncode == 0, result.stderr
@@ -63,14 +69,15 @@ def tiny_png(width: int = 4, height: int = 3) -> bytes:
 
 
 def write_manifest(root: Path, caption: str = "A caption.") -> None:
-    """An English figure in figures/manifest.json and an Indonesian one in
-    figures/id/manifest.json, as the two runs of the figures notebook write them."""
-    figures = root / "figures"
+    """An English figure in figures/<story>/manifest.json and an Indonesian one in
+    figures/<story>/id/manifest.json, as the two runs of the figures notebook write them."""
+    figures = root / "figures" / FIRST_STORY
     (figures / "id").mkdir(parents=True, exist_ok=True)
     (figures / "probe.png").write_bytes(tiny_png())
     (figures / "probe.csv").write_text("x,y\n1,2\n")
     (figures / "id" / "probe.png").write_bytes(tiny_png(5, 2))
-    english = {"name": "probe", "files": {"png": "figures/probe.png", "csv": "figures/probe.csv"},
+    english = {"name": "probe", "files": {"png": f"figures/{FIRST_STORY}/probe.png",
+                                          "csv": f"figures/{FIRST_STORY}/probe.csv"},
                "title": "Probe figure", "caption": caption, "alt": "A probe chart with three bars",
                "notebook": "notebooks/03_range_analysis.ipynb", "parameters": {},
                "parameters_sha256": "0" * 64, "inputs": {}, "sources": ["world_bank_wdi"]}
@@ -107,18 +114,24 @@ def remote_loads(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = prepare_repo(tmp_path_factory.mktemp("site") / "repo")
-    shutil.rmtree(root / "figures")
+    shutil.rmtree(root / "figures" / FIRST_STORY)
     write_manifest(root)
     return root
 
 
 @pytest.fixture(scope="module")
-def built(repo: Path) -> Path:
+def whole(repo: Path) -> Path:
     return build(repo)
 
 
+@pytest.fixture(scope="module")
+def built(whole: Path) -> Path:
+    """The first story's pages."""
+    return whole / FIRST_STORY
+
+
 def test_every_notebook_has_a_code_page_and_a_reader_page(repo: Path, built: Path):
-    notebooks = sorted((repo / "reports" / "notebooks").glob("*.ipynb"))
+    notebooks = sorted((repo / EXECUTED).glob("*.ipynb"))
     assert notebooks
     for notebook in notebooks:
         code = (built / f"{notebook.stem}.html").read_text()
@@ -131,8 +144,8 @@ def test_every_notebook_has_a_code_page_and_a_reader_page(repo: Path, built: Pat
         assert reader.count("jp-OutputArea-output") == code.count("jp-OutputArea-output") > 0
 
 
-def test_no_page_loads_anything_from_the_network(built: Path):
-    pages = sorted(built.rglob("*.html"))
+def test_no_page_loads_anything_from_the_network(whole: Path):
+    pages = sorted(whole.rglob("*.html"))
     assert len(pages) >= 3
     for page in pages:
         text = page.read_text()
@@ -141,7 +154,7 @@ def test_no_page_loads_anything_from_the_network(built: Path):
 
 
 def test_the_offline_check_catches_nbconverts_default_cdn_scripts(repo: Path):
-    notebook = nbformat.read(sorted((repo / "reports" / "notebooks").glob("*.ipynb"))[0], 4)
+    notebook = nbformat.read(sorted((repo / EXECUTED).glob("*.ipynb"))[0], 4)
     default_page, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
     assert remote_loads(default_page)  # require.js and MathJax from cdnjs
     with pytest.raises(site.InputError, match="offline"):
@@ -155,8 +168,8 @@ def test_index_leads_with_the_findings_then_the_gallery(repo: Path, built: Path,
              ("findings", "figures", "notebooks", "data", "sources", "reproduce")]
     assert order == sorted(order)
     monkeypatch.setenv("CRIMEFIGURES_ROOT", str(repo))
-    sentences = readme.findings_sentences()
-    assert 3 <= len(sentences) <= 6
+    sentences = readme.findings_sentences(FIRST_STORY)
+    assert 3 <= len(sentences) <= 7
     for sentence in sentences:
         assert str(escape(sentence)) in index
     assert "make reproduce" in index and "make test" in index
@@ -178,9 +191,9 @@ def test_gallery_copies_images_with_alt_text_and_captions(repo: Path, built: Pat
 def test_links_to_notebooks_data_and_dictionary(repo: Path, built: Path):
     hrefs = {attrs.get("href") for tag, attrs in tags_of((built / "index.html").read_text())
              if tag == "a"}
-    for notebook in (repo / "reports" / "notebooks").glob("*.ipynb"):
+    for notebook in (repo / EXECUTED).glob("*.ipynb"):
         assert {f"{notebook.stem}.html", f"{notebook.stem}.reader.html"} <= hrefs
-    for table in (repo / "data" / "processed").glob("*.csv"):
+    for table in (repo / "data" / "processed" / FIRST_STORY).glob("*.csv"):
         assert f"data/{table.name}" in hrefs
         assert (built / "data" / table.name).read_bytes() == table.read_bytes()
     assert "data-dictionary.html" in hrefs
@@ -192,7 +205,7 @@ def test_missing_manifest_leaves_an_empty_gallery(tmp_path: Path, repo: Path):
     root = tmp_path / "repo"
     shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
     shutil.rmtree(root / "figures")
-    index = (build(root) / "index.html").read_text()
+    index = (build(root) / FIRST_STORY / "index.html").read_text()
     assert "No figures yet" in index
     assert not [attrs for tag, attrs in tags_of(index) if tag == "img"]
 
@@ -210,11 +223,11 @@ def test_article_ledger_and_manifest_text_is_escaped(tmp_path: Path, repo: Path)
     sources.write_text(text)
     for table, old in (("fact_check.csv", "Matches Reuters;"),
                        ("statements.csv", "Annual illicit flows are smaller")):
-        path = root / "data" / "processed" / table
+        path = root / "data" / "processed" / FIRST_STORY / table
         assert old in path.read_text()
         path.write_text(path.read_text().replace(old, f"{ATTACK} {old}"))
     write_manifest(root, caption=f"{ATTACK} caption")
-    index = (build(root) / "index.html").read_text()
+    index = (build(root) / FIRST_STORY / "index.html").read_text()
     assert ATTACK not in index
     assert index.count(ESCAPED_ATTACK) >= 4  # article title, ledger row, finding, caption
     hrefs = [attrs.get("href", "") for tag, attrs in tags_of(index) if tag == "a"]
@@ -227,17 +240,17 @@ def test_a_notebook_output_that_would_run_script_is_refused(tmp_path: Path, repo
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "show()", outputs=[nbformat.v4.new_output(
             "display_data", data={"text/html": f"<b>ledger</b>{ATTACK}"})])])
-    nbformat.write(notebook, root / "reports" / "notebooks" / "99_probe.ipynb")
+    nbformat.write(notebook, root / EXECUTED / "99_probe.ipynb")
     result = run_cli("site", root=root)
     assert result.returncode == 1
     assert "reports/interpol-2024-03/notebooks/99_probe.ipynb" in result.stderr
     assert "<script>" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_two_builds_give_identical_bytes_and_drop_stale_files(repo: Path, built: Path):
-    first = site_hashes(built)
-    (built / "stale.html").write_text("left over")
-    shutil.rmtree(built / "data")
+def test_two_builds_give_identical_bytes_and_drop_stale_files(repo: Path, whole: Path):
+    first = site_hashes(whole)
+    (whole / "stale.html").write_text("left over")
+    shutil.rmtree(whole / FIRST_STORY / "data")
     second = site_hashes(build(repo))
     assert second == first
 
@@ -247,15 +260,26 @@ def test_missing_executed_notebooks_is_a_one_line_error(tmp_path: Path):
     result = run_cli("site", root=root)
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "error: reports/notebooks: no executed notebooks; run `python -m crimefigures run` "
-        "first")
+        f"error: reports/{FIRST_STORY}/notebooks: no executed notebooks; run "
+        "`python -m crimefigures run` first")
 
 
 def test_a_manifest_listing_a_missing_file_is_a_one_line_error(tmp_path: Path, repo: Path):
     root = tmp_path / "repo"
     shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
-    (root / "figures" / "probe.csv").unlink()
+    (root / "figures" / FIRST_STORY / "probe.csv").unlink()
     result = run_cli("site", root=root)
     assert result.returncode == 1
-    assert result.stderr.strip() == ("error: figures/manifest.json, field 'figures[0].files.csv': "
-                                     "lists 'figures/probe.csv', which does not exist")
+    assert result.stderr.strip() == (
+        f"error: figures/{FIRST_STORY}/manifest.json, field 'figures[0].files.csv': "
+        f"lists 'figures/{FIRST_STORY}/probe.csv', which does not exist")
+
+
+def test_the_index_lists_every_story_with_its_findings(repo: Path, whole: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    index = (whole / "index.html").read_text()
+    hrefs = {attrs.get("href") for tag, attrs in tags_of(index) if tag == "a"}
+    assert f"{FIRST_STORY}/index.html" in hrefs
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(repo))
+    for sentence in readme.findings_sentences(FIRST_STORY)[:3]:
+        assert str(escape(sentence)) in index
