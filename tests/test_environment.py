@@ -91,9 +91,22 @@ def test_pipeline_parameters_are_declared_and_typed():
     for step in runner.load_pipeline(REPO / "notebooks" / "pipeline.yml"):
         declared = params.declared_parameters(REPO / step.notebook)
         assert declared, step.name
+        assert declared["story"].type_name == "str", step.name
         params.resolve(declared, step.parameters, raw=False)
-        path_defaults = {p.default for p in declared.values() if p.name.endswith("_path")}
-        for path in [*step.inputs, *step.outputs]:
-            if not path.endswith("/"):
-                assert path in path_defaults or path.startswith("data/reference"), (step.name,
-                                                                                    path)
+
+
+def test_every_table_a_step_reads_or_writes_comes_from_the_registry():
+    """pipeline.yml names registry tables, and each notebook takes those tables' paths from
+    the registry (``files["claims"]``), so a path is typed in one place only."""
+    from crimefigures import charts, registry
+
+    for step in runner.load_templates(REPO / "notebooks" / "pipeline.yml"):
+        cells = json.loads((REPO / step.notebook).read_text())["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        # charts.load_tables(files) reads its tables by registry name itself
+        via_charts = set(charts.TABLE_NAMES) if "charts.load_tables(files)" in source else set()
+        for name in (*step.inputs, *step.outputs):
+            assert name in registry.TABLES, (step.name, name)
+            assert name in via_charts or f'"{name}"' in source, (step.name, name)
+        for path in ("data/raw", "data/curated", "data/processed/"):
+            assert f'= "{path}' not in source, (step.name, path)  # no typed default path
