@@ -37,6 +37,17 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
+def first_story_only(root: Path) -> Path:
+    """Remove every story but the first from a copy: tests of the runner's and the site's
+    machinery need one story, and each further story would only add minutes."""
+    for origin in (root / "data" / "raw").glob("*/article.yml"):
+        story = origin.parent.name
+        if story != FIRST_STORY:
+            for top in ("data/raw", "data/curated", "data/processed", "figures", "reports"):
+                shutil.rmtree(root / top / story, ignore_errors=True)
+    return root
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")

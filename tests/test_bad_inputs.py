@@ -11,7 +11,7 @@ one input, and checks three things:
   a notebook reads ``error: notebooks/X.ipynb failed in cell N: InputError: <file, row, field>``;
 * every previously published output under ``data/processed/``, ``figures/`` and ``reports/`` is
   byte-identical to what it was before the run. A failed run legitimately updates
-  ``reports/run_summary.json``, ``reports/run_state.json`` and ``reports/failed/``, and the lock
+  ``reports/run_summary.json``, ``reports/run_state.json`` and ``reports/<story>/failed/``, and the lock
   file ``reports/.run.lock`` and the staging area ``reports/.staging/`` are not outputs, so
   those are left out of the comparison (staging must hold no file afterwards, though).
 
@@ -30,17 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_repo, run_cli
+from conftest import FIRST_STORY, REPO, copy_repo, first_story_only, run_cli
 
 PROTECTED = ("data/processed", "figures", "reports")
 UPDATED_BY_A_FAILED_RUN = ("reports/run_summary.json", "reports/run_state.json")
-NOT_OUTPUTS = ("reports/failed/", "reports/.staging/", "reports/.run.lock")
+NOT_OUTPUTS = ("reports/.staging/", "reports/.run.lock")
 
 ARTICLE = "data/raw/interpol-2024-03/article.txt"
 CLAIMS = "data/curated/interpol-2024-03/claims.csv"
 SOURCES = "data/curated/interpol-2024-03/sources.csv"
 IGNORED = "data/curated/interpol-2024-03/ignored_numbers.csv"
 REFERENCE = "data/reference/gdp_population.csv"
+ANALYSIS = "data/curated/interpol-2024-03/analysis.yml"
 NB01 = "notebooks/01_clean_figures.ipynb"
 NB02 = "notebooks/02_ratio_analysis.ipynb"
 NB03 = "notebooks/03_range_analysis.ipynb"
@@ -241,7 +242,7 @@ CASES = [
          write_text(ARTICLE, "Interpol held a briefing.\n\nNobody counted anything.\n"), 1,
          (CLAIMS, "row 2", "field 'quote'", "not in the article"), NB01),
     Case("article-missing", delete(ARTICLE), 1,
-         (ARTICLE, "field '01_clean_figures.inputs'", "missing")),
+         (ARTICLE, f"field '{FIRST_STORY}/01_clean_figures.inputs'", "missing")),
     Case("article-uncovered-number", drop_line(IGNORED, _line_of(IGNORED, "text", "a decade")),
          1, (ARTICLE, f"offset {DECADE_OFFSET}", "'decade'", "neither"), NB01),
     # the claims ledger
@@ -271,7 +272,7 @@ CASES = [
          (CLAIMS, f"row {claim_line('C02')}", "field 'status'", "'approved'"), NB01),
     Case("claims-empty-file", write_bytes(CLAIMS, b""), 1, (CLAIMS, "empty"), NB01),
     Case("claims-missing", delete(CLAIMS), 1,
-         (CLAIMS, "field '01_clean_figures.inputs'", "missing")),
+         (CLAIMS, f"field '{FIRST_STORY}/01_clean_figures.inputs'", "missing")),
     # sources and ignored numbers
     Case("source-bad-url",
          set_cell(SOURCES, _line_of(SOURCES, "source_id", "reuters_2024_03_27"), "url",
@@ -348,7 +349,26 @@ CASES = [
          ("notebooks/pipeline.yml", "not valid YAML")),
     # outputs that cannot be written: chmod does not stop root, so the directory the
     # executed notebooks go to is replaced by a plain file (ENOTDIR/EEXIST hit root too).
-    Case("output-dir-is-a-file", make_file_at("reports/notebooks"), 1,
+    # the story's analysis.yml: checked before anything is computed
+    Case("analysis-units-mismatch",
+         replace(ANALYSIS, "numerator: [C08]\n    denominator: [C04]",
+                 "numerator: [C06]\n    denominator: [C08]"), 1,
+         (ANALYSIS, "field 'ratios.seized_to_illicit_flows'", "ratio seized_to_illicit_flows",
+          "not the declared unit 'fraction'", "term C08 is USD"), NB02),
+    Case("analysis-missing-unit", replace(ANALYSIS, "    unit: USD per arrest\n", ""), 1,
+         (ANALYSIS, "field 'ratios[14].unit'", "Field required"), NB02),
+    Case("analysis-unknown-headline",
+         replace(ANALYSIS, "headlines:\n", "headlines:\n  - no_such_ratio\n"), 1,
+         (ANALYSIS, "headlines: 'no_such_ratio' is not a ratio"), NB02),
+    Case("analysis-unknown-claim", replace(ANALYSIS, "numerator: [C03]", "numerator: [C99]"),
+         1, (ANALYSIS, "uses claim C99, which is not in the figures table"), NB02),
+    Case("analysis-not-yaml", write_text(ANALYSIS, "ratios: [\n"), 1,
+         (ANALYSIS, "not valid YAML"), NB02),
+    Case("story-unknown", unchanged, 2, ("field 'story'", f"did you mean {FIRST_STORY}?"),
+         args=("--story", "interpol-2024-3")),
+    Case("story-as-parameter", unchanged, 2, ("field 'story'", "--story"),
+         args=("-p", "story=x")),
+    Case("output-dir-is-a-file", make_file_at("reports/interpol-2024-03/notebooks"), 1,
          ("reports/interpol-2024-03/notebooks/01_clean_figures.ipynb", "cannot write output"),
          args=("--force",)),
 ]
@@ -367,6 +387,8 @@ def output_hashes(root: Path) -> dict[str, str]:
                 continue
             if any(relative == skip or relative.startswith(skip) for skip in NOT_OUTPUTS):
                 continue
+            if "/failed/" in relative:  # reports/<story>/failed/: a failed run's notebook
+                continue
             hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     return hashes
 
@@ -375,6 +397,7 @@ def output_hashes(root: Path) -> dict[str, str]:
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository on which the whole pipeline has run: every output exists."""
     root = copy_repo(tmp_path_factory.mktemp("prepared") / "repo")
+    first_story_only(root)  # the cases break the first story's files
     result = run_cli("run", root=root)
     assert result.returncode == 0, result.stderr
     assert (root / "reports" / "run_summary.json").is_file()

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_repo, run_cli
+from conftest import FIRST_STORY, copy_repo, first_story_only, run_cli
 
-OUTPUT_DIRS = ("data/processed", "figures", "reports/notebooks")
+OUTPUT_DIRS = ("data/processed", "figures", f"reports/{FIRST_STORY}/notebooks")
 STAGING = "reports/.staging"
 WAITING = "waiting: another run holds reports/.run.lock"
 
@@ -74,8 +74,8 @@ def kill_leftovers(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A copy on which ``run --force`` has run the whole pipeline from nothing."""
-    root = copy_repo(tmp_path_factory.mktemp("fresh") / "repo")
+    """A copy (of the first story) on which ``run --force`` has run the whole pipeline."""
+    root = first_story_only(copy_repo(tmp_path_factory.mktemp("fresh") / "repo"))
     result = run_cli("run", "--force", root=root)
     assert result.returncode == 0, result.stderr
     yield root
@@ -287,7 +287,7 @@ def test_no_network_guard_is_loaded_and_refuses_outside_addresses(
 def test_whole_pipeline_runs_without_network(
     fresh: Path, tmp_path: Path, no_network_env: dict[str, str]
 ):
-    root = copy_repo(tmp_path / "repo")
+    root = first_story_only(copy_repo(tmp_path / "repo"))
     result = run_cli("run", "--force", root=root, env=no_network_env)
     assert result.returncode == 0, result.stderr
     log = Path(no_network_env["NO_NETWORK_LOG"])
@@ -328,7 +328,7 @@ def test_string_parameter_arrives_as_a_literal_and_runs_nothing(
     assert written == value
     assert not marker.exists()
     assert "pwned" not in result.stdout
-    executed = json.loads((fixture_root / "reports" / "notebooks" / "fixture.ipynb").read_text())
+    executed = json.loads((fixture_root / "reports" / "fixture-story" / "notebooks" / "fixture.ipynb").read_text())
     assert executed["metadata"]["papermill"]["parameters"]["content"] == value
 
 
@@ -338,7 +338,7 @@ def test_string_parameter_arrives_as_a_literal_and_runs_nothing(
 def test_two_copies_give_byte_identical_outputs(fresh: Path, tmp_path: Path):
     """A second copy, run with ``--force`` on its own, matches ``fresh`` byte for byte:
     tables, figures, executed notebooks and the rendered site."""
-    other = copy_repo(tmp_path / "repo")
+    other = first_story_only(copy_repo(tmp_path / "repo"))
     result = run_cli("run", "--force", root=other)
     assert result.returncode == 0, result.stderr
     for root in (fresh, other):

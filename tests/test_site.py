@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIRST_STORY, REPO, copy_repo, run_cli
+from conftest import FIRST_STORY, REPO, copy_repo, first_story_only, run_cli
 from markupsafe import escape
 from nbconvert import HTMLExporter
 
@@ -30,9 +30,7 @@ def prepare_repo(target: Path) -> Path:
     """A copy of the repository with the first story only and its executed notebooks: the
     real ones when they exist (fast), else from running the pipeline in the copy."""
     root = copy_repo(target)
-    for origin in (root / "data" / "raw").glob("*/article.yml"):
-        if origin.parent.name != FIRST_STORY:
-            shutil.rmtree(origin.parent)
+    first_story_only(root)
     executed = sorted((REPO / EXECUTED).glob("*.ipynb"))
     if executed:
         (root / EXECUTED).mkdir(parents=True)

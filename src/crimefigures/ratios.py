@@ -234,9 +234,9 @@ def unit_label(spec: RatioSpec) -> str:
 
 
 def term_table(figures: pd.DataFrame, settings: Settings, table: pd.DataFrame,
-               specs: Sequence[RatioSpec]) -> pd.DataFrame:
+               specs: Sequence[RatioSpec], *, spec_file: str = "analysis.yml") -> pd.DataFrame:
     """The inputs of every ratio with their intervals, units and origins, for the notebook."""
-    terms = resolve_terms(specs, figures, settings, table)
+    terms = resolve_terms(specs, figures, settings, table, spec_file=spec_file)
     return pd.DataFrame(
         [{"term": k, "key": t.key, "low": t.interval.low, "high": t.interval.high,
           "unit": str(t.unit), "what": t.label, "source": t.source}
