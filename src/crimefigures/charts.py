@@ -6,6 +6,13 @@ CSV), and the chart function draws only from that table and returns a :class:`Ch
 holding the figure, the table, a title that states the finding, a caption and alt
 text, all computed from the data and worded through the message catalogue, in
 English or Indonesian. :mod:`crimefigures.publish` saves them with their provenance.
+
+Nothing here names a story: which ratios and claims each figure kind draws comes from
+the story's ``analysis.yml`` (``figures:``, ``headlines``, ``yardsticks``) or, where a
+choice is absent, from the data (see each kind's ``*_ratios``/``*_choice`` function);
+country names come from the reference table (Indonesian from CLDR), publishers from
+sources.csv and attributions from the claims. A kind the story has no data for raises
+:class:`NoData`, which :class:`crimefigures.publish.Publication` records as skipped.
 """
 
 from __future__ import annotations
@@ -37,38 +44,34 @@ from crimefigures.i18n import (
     format_money,
     format_number,
     format_percent,
+    load_catalogue,
     message,
+    territory_name,
 )
 from crimefigures.uncertainty import DrawBank, Interval, summarise
 
-# The ratios the charts are about (rows of ratios.csv).
-FRANCE_RATIO = "illicit_flows_to_france_gdp_imf"
-WORLD_RATIO = "illicit_flows_to_world_gdp"
-PROCEEDS_RATIO = "proceeds_to_france_gdp_imf"
-SEIZED_SHARE_RATIO = "seized_to_illicit_flows"
-SEIZED_PER_ARREST_RATIO = "seized_per_arrest"
-VICTIM_RATIOS = ("cambodia_victims_per_1000", "myanmar_victims_per_1000")
-# Figure 2's economies: the world, France (the article's yardstick) and the Southeast
-# Asian countries the article names, Myanmar and Cambodia first among them.
-FLOWS_AREAS = ("WLD", "FRA", "THA", "PHL", "MMR", "KHM", "LAO")
-# The victim figures are the UN's, which is what figure 5's title says.
-VICTIMS_ATTRIBUTED_TO = "United Nations"
 HISTOGRAM_BINS = 40
-WAFFLE_SIDE = 100  # squares per side: the unit chart splits $1 million into 10,000 squares
-PER_FLOWS_UNIT = 1_000_000.0
+WAFFLE_SIDE = 100  # squares per side: the unit chart splits one unit of the large amount
+SMALL_PER_UNIT = 100  # the unit chart's unit: the power of ten the small amount covers >= 100 of
+WORLD = "WLD"  # the World Bank's code for the world aggregate
+FRACTION = "fraction"
 
-HEDGE_KEYS = {
-    "up to": "hedge_up_to",
-    "more than": "hedge_more_than",
-    "at least": "hedge_at_least",
-    "about": "hedge_about",
-    "around": "hedge_around",
-    "nearly": "hedge_nearly",
-    "almost": "hedge_almost",
-}
+# The hedges the parser can record (parse.HEDGES, parse.POST_HEDGES without their joining
+# hyphen, and the range openers), each with a catalogue entry hedge_<slug>; symbols get names.
+HEDGE_SYMBOLS = {"~": "tilde", "+": "plus", "approx.": "approx"}
+RANGE_OPENERS = ("between", "from")
 DEFAULT_HEDGE = {"upper": "up to", "lower": "more than", "approx": "about"}
 ARROW_POINTS = 16.0  # length of an open-end arrow, in points, whatever the axis scale
 TEXT_PT = 6.5  # value labels and table text
+
+
+class NoData(Exception):  # noqa: N818 - a signal, not a failure
+    """The story has no data for a figure kind; the reason goes into the manifest."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.name = name
+        self.reason = reason
 
 
 # --- Inputs and results ---------------------------------------------------------------------
@@ -132,6 +135,17 @@ def join_words(items: Sequence[str], language: str) -> str:
     return message("list_and", language, head=head, last=items[-1])
 
 
+def items_text(items: Sequence[str], language: str) -> str:
+    return message("item_separator", language).join(items)
+
+
+def lower_first(text: str) -> str:
+    """'Illicit flows' -> 'illicit flows' for running text; 'IMF GDP' stays as it is."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def percent_digits(value: float) -> int:
     """Decimals that give a share two significant figures: 63%, 2.3%, 0.015%."""
     percent = abs(float(value)) * 100
@@ -150,6 +164,30 @@ def percent_range(low: float, high: float, language: str) -> str:
     if format_percent(low, language, digits) == format_percent(high, language, digits):
         return format_percent(low, language, digits)
     return format_interval(low, high, "percent", language, digits=digits)
+
+
+def number_digits(value: float) -> int:
+    """Decimals that give a plain number two significant figures (none from 10 up)."""
+    magnitude = abs(float(value))
+    return 0 if magnitude == 0 or magnitude >= 10 else min(10, 1 - math.floor(
+        math.log10(magnitude)))
+
+
+def value_text(value: float, unit: str, language: str) -> str:
+    """A ratio's value: a share as a percentage, anything else as a plain number."""
+    if unit == FRACTION:
+        return percent_text(value, language)
+    return format_amount(value, language, digits=number_digits(value))
+
+
+def value_range(low: float, high: float, unit: str, language: str) -> str:
+    if unit == FRACTION:
+        return percent_range(low, high, language)
+    digits = number_digits(min(abs(low), abs(high)) or high)
+    if format_number(low, language, digits) == format_number(high, language, digits):
+        return format_amount(low, language, digits=digits)
+    return message("plain_interval", language, low=format_amount(low, language, digits=digits),
+                   high=format_amount(high, language, digits=digits))
 
 
 def money_digits(value: float) -> int:
@@ -172,7 +210,7 @@ def money_range(low: float, high: float, language: str, style_name: str = "long"
     return format_interval(low, high, "usd", language, digits=digits, style=style_name)
 
 
-def per_1000_text(value: float, language: str) -> str:
+def per_capita_text(value: float, language: str) -> str:
     return format_number(value, language, 1)
 
 
@@ -181,14 +219,54 @@ def number_range(low: float, high: float, language: str, digits: int = 0) -> str
                    high=format_number(high, language, digits))
 
 
-def hedge_word(hedge: str | None, bound: str, language: str) -> str:
-    """The catalogue's word for a hedge as written ('up to' -> 'hingga')."""
-    written = hedge if isinstance(hedge, str) and hedge else DEFAULT_HEDGE[bound]
-    key = HEDGE_KEYS.get(written.lower())
-    if key is None:
-        raise InputError(f"the catalogue has no wording for the hedge {written!r}; add one to "
-                         "messages.yml and charts.HEDGE_KEYS", field="hedge")
-    return message(key, language)
+def noun_text(noun: str | None, language: str, *, one: bool = False) -> str:
+    """A counted noun as the catalogue words it ('arrests', 'penangkapan'); a noun the
+    catalogue lacks is shown as the article wrote it."""
+    if not isinstance(noun, str) or not noun:
+        return message("noun_things", language)
+    entry = load_catalogue().get(f"noun_{noun}")
+    if entry is None:
+        return noun
+    return entry.get(f"{language}_one", entry[language]) if one else entry[language]
+
+
+# --- Hedges: every word the parser can record has wording in both languages -----------------
+
+
+def parser_hedges() -> tuple[str, ...]:
+    """Every hedge the parser can put in a figure's ``hedge`` field, as it records them."""
+    post = [hedge.lstrip("-") for hedge in parse.POST_HEDGES]
+    return tuple(dict.fromkeys([*parse.HEDGES, *post, *RANGE_OPENERS]))
+
+
+def hedge_key(hedge: str) -> str:
+    """The catalogue entry of a hedge: 'up to' -> 'hedge_up_to', '~' -> 'hedge_tilde'."""
+    written = hedge.strip().lower()
+    slug = HEDGE_SYMBOLS.get(written) or re.sub(r"[^a-z0-9]+", "_", written).strip("_")
+    return f"hedge_{slug}"
+
+
+def _known_hedge(written: str) -> str:
+    """The hedge itself, or the first of two the parser joined ('over ... or more')."""
+    if hedge_key(written) in load_catalogue():
+        return written
+    for hedge in sorted(parser_hedges(), key=len, reverse=True):
+        if written.lower().startswith(hedge + " ") and hedge_key(hedge) in load_catalogue():
+            return hedge
+    raise InputError(f"the catalogue has no wording for the hedge {written!r}; add "
+                     f"{hedge_key(written)} to messages.yml", field="hedge")
+
+
+def hedged_text(hedge: str | None, bound: str, value: str, language: str) -> str:
+    """A value with its hedge as the reader's language words it: 'up to $3 trillion',
+    '1,000 or more', 'hingga 3 triliun dolar AS'. Without a hedge, the bound's own word
+    ('about' for approx); an exact figure or a range opener adds nothing."""
+    if bound not in parse.BOUNDS:
+        raise InputError(f"unknown bound {bound!r}", field="bound")
+    written = hedge.strip() if isinstance(hedge, str) and hedge.strip() else None
+    if written is None:
+        return message(f"bound_{bound}", language, value=value)
+    return message(hedge_key(_known_hedge(written)), language, value=value)
 
 
 def written_ends(bound: str, low: float, high: float, point: float) -> tuple[float, float]:
@@ -211,10 +289,13 @@ def _amount_text(value: float, unit: str, noun: str | None, language: str,
     if unit == "percent":
         return format_percent(value / 100, language, 1)
     if unit == "count" and noun:
-        return format_count(value, f"noun_{noun}", language, digits=2)
-    if unit in ("count", "per1000"):
-        return per_1000_text(value, language) if unit == "per1000" else format_amount(
-            value, language, digits=2)
+        return format_count(value, f"noun_{noun}", language, digits=2) if (
+            f"noun_{noun}" in load_catalogue()) else message(
+            "count", language, amount=format_amount(value, language, digits=2), noun=noun)
+    if unit == "per_capita":
+        return per_capita_text(value, language)
+    if unit == "count":
+        return format_amount(value, language, digits=2)
     raise InputError(f"no wording for unit {unit!r}", field="unit")
 
 
@@ -224,31 +305,30 @@ def _range_text(low: float, high: float, unit: str, noun: str | None, language: 
         return money_range(low, high, language, money_style)
     if unit == "percent":
         return format_interval(low / 100, high / 100, "percent", language, digits=1)
-    if unit == "count" and noun:
+    if unit == "count" and noun and f"noun_{noun}" in load_catalogue():
         return format_interval(low, high, f"noun_{noun}", language, digits=2)
-    if unit == "per1000":
+    if unit == "per_capita":
         return number_range(low, high, language, 1)
-    return message("plain_interval", language, low=format_amount(low, language, digits=2),
+    text = message("plain_interval", language, low=format_amount(low, language, digits=2),
                    high=format_amount(high, language, digits=2))
+    return message("count", language, amount=text, noun=noun) if unit == "count" and noun \
+        else text
 
 
 def figure_phrase(bound: str, low: float, high: float, hedge: str | None, unit: str,
                   noun: str | None, language: str, money_style: str = "long") -> str:
     """A figure as written, from its written ends: 'up to $3 trillion', 'hingga 3 triliun
-    dolar AS', 'about 40–70%'. ``unit`` is USD, percent, count or per1000; ``money_style``
+    dolar AS', 'about 40–70%'. ``unit`` is USD, percent, count or per_capita; ``money_style``
     "short" gives chart labels ('up to $3 tn', 'hingga US$3 T')."""
     noun = noun if isinstance(noun, str) and noun else None
     if bound == "range":
         text = _range_text(low, high, unit, noun, language, money_style)
-        if isinstance(hedge, str) and hedge and hedge != "between":
-            return message("hedged", language, hedge=hedge_word(hedge, bound, language),
-                           value=text)
+        if isinstance(hedge, str) and hedge.strip().lower() not in ("", *RANGE_OPENERS):
+            return hedged_text(hedge, bound, text, language)
         return text
     value = high if bound == "upper" else low
     text = _amount_text(value, unit, noun, language, money_style)
-    if bound == "exact":
-        return text
-    return message("hedged", language, hedge=hedge_word(hedge, bound, language), value=text)
+    return hedged_text(hedge, bound, text, language)
 
 
 def vintage_label(vintage: str, language: str) -> str:
@@ -264,6 +344,69 @@ def _wrap(text: str, width: int) -> str:
     return textwrap.fill(text, width, break_long_words=False)
 
 
+# --- Names and labels from the story's data ------------------------------------------------
+
+
+def area_name(tables: Tables, code: str, language: str) -> str:
+    """A country or aggregate as the reference table names it (English), or as CLDR names it
+    in the reader's language, falling back to the reference table's name."""
+    names = tables.reference.loc[tables.reference["area_code"] == code, "area_name"]
+    english = str(names.iloc[0]) if len(names) else code
+    return english if language == "en" else territory_name(code, language, english)
+
+
+def story_label(tables: Tables, key: str, language: str, fallback: str) -> str:
+    """A label only the story can give (what a claim measures, what a ratio divides): the
+    story's ``analysis.yml`` ``figures.titles[key]``, else a catalogue entry of that key,
+    else ``fallback`` (built from the data)."""
+    words = tables.spec.figures.titles.get(key)
+    if words is not None:
+        return words.get(language)
+    if key in load_catalogue():
+        return message(key, language)
+    return fallback
+
+
+def measure_label(tables: Tables, measure: str, language: str) -> str:
+    """What a claim measures ('figures.titles.measure_<measure>'); else the measure id read
+    as words."""
+    return story_label(tables, f"measure_{measure}", language,
+                       measure.replace("_", " ").strip().capitalize())
+
+
+def _term_label(tables: Tables, term: str, language: str) -> str:
+    kind, _, area = term.partition(":")
+    if not area:
+        return measure_label(tables, claim_row(tables, term)["measure"], language)
+    if kind != "pop" and area == WORLD:
+        return message("term_gdp_world", language)
+    key = "term_population" if kind == "pop" else "term_gdp"
+    return message(key, language, area=area_name(tables, area, language))
+
+
+def ratio_label(tables: Tables, ratio_id: str, language: str) -> str:
+    """What a ratio divides ('figures.titles.ratio_<id>'); else its terms, 'A ÷ B'."""
+    spec = tables.spec.ratio(ratio_id)
+    top = " × ".join(_term_label(tables, t, language) for t in spec.numerator)
+    if spec.denominator:
+        bottom = " + ".join(_term_label(tables, t, language) for t in spec.denominator)
+        top = message("ratio_of", language, top=top, bottom=bottom)
+    return story_label(tables, f"ratio_{ratio_id}", language, top)
+
+
+def chart_title(tables: Tables, name: str, computed: str, language: str) -> str:
+    """The computed title (its first letter a capital), unless the story's
+    ``figures.titles[name]`` words it."""
+    words = tables.spec.figures.titles.get(name)
+    if words is not None:
+        return words.get(language)
+    return computed[:1].upper() + computed[1:]
+
+
+def chart_caption(tables: Tables, name: str, computed: str, language: str) -> str:
+    """The computed caption, followed by the story's ``figures.captions[name]`` if any."""
+    words = tables.spec.figures.captions.get(name)
+    return f"{computed} {words.get(language)}" if words is not None else computed
 # --- Sources --------------------------------------------------------------------------------
 
 
@@ -403,14 +546,19 @@ def _hedge_legend(language: str) -> list[Line2D]:
     ]
 
 
+
+
 # --- Figure 1: every money claim beside its source ---------------------------------------
 
 
 def money_claims_table(tables: Tables) -> pd.DataFrame:
     """Each US-dollar claim as written in the article and in its primary source."""
+    money = tables.figures[tables.figures["unit"] == "USD"]
+    if money.empty:
+        raise NoData("fig1_money_claims", "the story has no US-dollar claims")
     article_id = article_source_id(tables)
     rows = []
-    for claim in tables.figures[tables.figures["unit"] == "USD"].itertuples():
+    for claim in money.itertuples():
         check = check_row(tables, claim.claim_id)
         written = source_figure(tables, check)
         if written.unit != "USD":
@@ -446,6 +594,7 @@ def _phrase_of(row: pd.Series, unit: str, language: str, money_style: str = "lon
 
 
 def money_claims(tables: Tables, *, language: str) -> Chart:
+    name = "fig1_money_claims"
     data = money_claims_table(tables)
     claims = data[data["side"] == "article"]
     n = len(claims)
@@ -455,9 +604,11 @@ def money_claims(tables: Tables, *, language: str) -> Chart:
              else message("fig1_title_some", language, matched=matched, n=n))
     if reworded:
         title = message("fig1_title_reworded", language, title=title, reworded=reworded)
+    title = chart_title(tables, name, title, language)
     values = pd.concat([data["low"], data["high"]]).dropna()
-    subtitle = message("fig1_subtitle", language, low=money_text(values.min(), language),
-                       high=money_text(values.max(), language))
+    low_text, high_text = (money_text(values.min(), language),
+                           money_text(values.max(), language))
+    subtitle = message("fig1_subtitle", language, low=low_text, high=high_text)
     source_ids = tuple(dict.fromkeys(data["source_id"]))
     fig, ax = style.new_figure((7.2, 4.8), title=title, subtitle=subtitle,
                                footer=footer(tables, source_ids, language), language=language)
@@ -469,7 +620,7 @@ def money_claims(tables: Tables, *, language: str) -> Chart:
                _phrase_of(data.loc[row.Index], "USD", language, "short"), color, offset)
     for row in claims.itertuples():
         _verdict_chip(ax, row.order, row.verdict, language)
-    ax.set_yticks(range(n), [_wrap(message(f"measure_{m}", language), 34)
+    ax.set_yticks(range(n), [_wrap(measure_label(tables, m, language), 34)
                              for m in claims["measure"]])
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(values.min() / 4, values.max() * 400)
@@ -480,13 +631,15 @@ def money_claims(tables: Tables, *, language: str) -> Chart:
     style.finish_axes(ax, style.axis_label(message("us_dollars", language), language, log=True),
                       None, legend=False, grid_axis="x")
     ax.legend(handles=_hedge_legend(language), loc="lower center", frameon=False)
-    items = [message("alt_article_source", language, label=message(f"measure_{c}", language),
+    items = [message("alt_article_source", language, label=measure_label(tables, m, language),
                      article=_phrase_of(a, "USD", language), source=_phrase_of(s, "USD", language))
-             for c, a, s in _pairs(data)]
-    alt = message("fig1_alt", language, n=n, matched=matched,
-                  items=message("item_separator", language).join(items))
-    caption = message("fig1_caption", language, n=n, reworded=reworded)
-    return Chart("fig1_money_claims", fig, data, title, caption, alt, source_ids)
+             for m, a, s in _pairs(data)]
+    alt = message("fig1_alt", language, n=n, matched=matched, items=items_text(items, language))
+    caption = message("fig1_caption", language, n=n, low=low_text, high=high_text)
+    if reworded:
+        caption += " " + message("fig1_caption_reworded", language, n=n, reworded=reworded)
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 def _pairs(data: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
@@ -499,20 +652,45 @@ def _pairs(data: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
     return out
 
 
-# --- Figure 2: flows and proceeds against GDP -------------------------------------------
+# --- Figure 2: amounts against yardsticks (GDP) ------------------------------------------
 
 
-def _numerator_claim(tables: Tables, ratio_id: str) -> str:
-    return _terms(ratio_row(tables, ratio_id)["numerator"])[0]
+def _is_claim(term: str) -> bool:
+    return ":" not in term
 
 
-def imf_vintage_year(tables: Tables) -> tuple[str, int]:
-    """The IMF vintage and year of France's GDP in the headline ratio."""
-    _, _, source, vintage, year = _key_parts(ratio_row(tables, FRANCE_RATIO)["denominator"])
-    if source != reference.IMF_WEO:
-        raise InputError(f"{FRANCE_RATIO} is not over an IMF value",
-                         file=tables.files["ratios"], field="denominator")
-    return vintage, int(year)
+def _gdp_areas(terms: Sequence[str]) -> list[str] | None:
+    """The areas of GDP terms ('gdp:FRA', 'gdp_imf:FRA'), or None if any term is not GDP."""
+    parts = [t.partition(":") for t in terms]
+    if not parts or any(kind not in ("gdp", "gdp_imf") for kind, _, _ in parts):
+        return None
+    return [area for _, _, area in parts]
+
+
+def yardstick_ratios(tables: Tables) -> tuple[str, ...]:
+    """analysis.yml's figures.yardstick_ratios; by default every computed ratio of one claim
+    over GDP."""
+    chosen = tables.spec.figures.yardstick_ratios
+    if chosen:
+        return tuple(chosen)
+    computed = set(tables.ratios["ratio_id"])
+    return tuple(s.id for s in tables.spec.ratios if s.id in computed and len(s.numerator) == 1
+                 and _is_claim(s.numerator[0]) and _gdp_areas(s.denominator) is not None)
+
+
+def yardstick_areas(tables: Tables, ratio_ids: Sequence[str]) -> tuple[str, ...]:
+    """analysis.yml's yardsticks; by default the world and the areas the ratios divide by."""
+    if tables.spec.yardsticks:
+        return tuple(tables.spec.yardsticks)
+    areas = [a for r in ratio_ids for a in _gdp_areas(tables.spec.ratio(r).denominator) or []]
+    return tuple(dict.fromkeys([WORLD, *areas]))
+
+
+def yardstick_amounts(tables: Tables, ratio_ids: Sequence[str]) -> tuple[str, ...]:
+    """The US-dollar claims the yardstick ratios divide, each once, in order."""
+    usd = set(tables.figures.loc[tables.figures["unit"] == "USD", "claim_id"])
+    claims = [t for r in ratio_ids for t in tables.spec.ratio(r).numerator if t in usd]
+    return tuple(dict.fromkeys(claims))
 
 
 def latest_world_bank_year(tables: Tables, areas: Sequence[str], up_to: int) -> int:
@@ -528,17 +706,24 @@ def latest_world_bank_year(tables: Tables, areas: Sequence[str], up_to: int) -> 
 
 
 def flows_vs_gdp_table(tables: Tables) -> pd.DataFrame:
-    """The article's yearly flows and proceeds (as written) and GDP from both publishers."""
+    """The story's amounts (as written) and GDP of its yardstick economies from both
+    publishers (the IMF release and year notebook 02 ran with; the World Bank's latest)."""
+    ratio_ids = yardstick_ratios(tables)
+    amounts = yardstick_amounts(tables, ratio_ids)
+    if not amounts:
+        raise NoData("fig2_flows_vs_gdp", "no ratio divides a US-dollar claim by GDP "
+                     "(analysis.yml figures.yardstick_ratios)")
     rows = []
-    for series, ratio_id in (("flows", FRANCE_RATIO), ("proceeds", PROCEEDS_RATIO)):
-        claim = claim_row(tables, _numerator_claim(tables, ratio_id))
+    for claim_id in amounts:
+        claim = claim_row(tables, claim_id)
         low, high = written_ends(claim["bound"], claim["low"], claim["high"], claim["point"])
-        rows.append({"series": series, "key": claim["claim_id"], "source": "article",
+        rows.append({"series": "amount", "key": claim_id, "source": "article",
                      "vintage": "", "year": 0, "bound": claim["bound"],
                      "hedge": _text(claim["hedge"]), "low": low, "high": high})
-    vintage, imf_year = imf_vintage_year(tables)
-    wb_year = latest_world_bank_year(tables, FLOWS_AREAS, imf_year)
-    for area in FLOWS_AREAS:
+    vintage, imf_year = tables.settings.weo_vintage, int(tables.settings.gdp_year)
+    areas = yardstick_areas(tables, ratio_ids)
+    wb_year = latest_world_bank_year(tables, areas, imf_year)
+    for area in areas:
         for source, wanted_vintage, year in ((reference.IMF_WEO, vintage, imf_year),
                                              (reference.WORLD_BANK, None, wb_year)):
             value = reference.gdp(area, source=source, vintage=wanted_vintage, year=year,
@@ -549,13 +734,47 @@ def flows_vs_gdp_table(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _areas_text(tables: Tables, areas: Sequence[str], language: str) -> str:
+    return join_words([area_name(tables, a, language) for a in areas], language)
+
+
+def _gdp_share(tables: Tables, ratio_id: str, language: str) -> str:
+    """'63–95% of France's GDP' / '2.0–3.0% of world GDP'."""
+    row = ratio_row(tables, ratio_id)
+    areas = _gdp_areas(tables.spec.ratio(ratio_id).denominator) or []
+    share = percent_range(row["low"], row["high"], language)
+    if areas == [WORLD]:
+        return message("fig2_share_world", language, share=share)
+    return message("fig2_share", language, share=share,
+                   area=_areas_text(tables, areas, language))
+
+
+def headline_gdp_shares(tables: Tables, ratio_ids: Sequence[str]) -> list[str]:
+    """The first yardstick ratio and, if there is one, the same claim over world GDP."""
+    first = tables.spec.ratio(ratio_ids[0])
+    shares = [first.id]
+    for spec in tables.spec.ratios:
+        if (spec.numerator == first.numerator and spec.id != first.id
+                and _gdp_areas(spec.denominator) == [WORLD]
+                and spec.id in set(tables.ratios["ratio_id"])
+                and _gdp_areas(first.denominator) != [WORLD]):
+            shares.append(spec.id)
+            break
+    return shares
+
+
 def flows_vs_gdp(tables: Tables, *, language: str) -> Chart:
+    name = "fig2_flows_vs_gdp"
     data = flows_vs_gdp_table(tables)
-    france, world = ratio_row(tables, FRANCE_RATIO), ratio_row(tables, WORLD_RATIO)
-    france_text = percent_range(france["low"], france["high"], language)
-    world_text = percent_range(world["low"], world["high"], language)
-    title = message("fig2_title", language, france=france_text, world=world_text)
+    ratio_ids = yardstick_ratios(tables)
     claims = data[data["series"] != "gdp"].reset_index(drop=True)
+    first = claims.iloc[0]
+    amount = figure_phrase(first["bound"], first["low"], first["high"], first["hedge"], "USD",
+                           None, language)
+    shares = join_words([_gdp_share(tables, r, language)
+                         for r in headline_gdp_shares(tables, ratio_ids)], language)
+    finding = message("fig2_title", language, amount=amount, shares=shares)
+    title = chart_title(tables, name, finding, language)
     gdp = data[data["series"] == "gdp"]
     imf = gdp[gdp["source"] == reference.IMF_WEO].set_index("key")
     wb = gdp[gdp["source"] == reference.WORLD_BANK].set_index("key")
@@ -567,25 +786,31 @@ def flows_vs_gdp(tables: Tables, *, language: str) -> Chart:
     fig, ax = style.new_figure((7.2, 4.8), title=title,
                                subtitle=message("fig2_subtitle", language),
                                footer=footer(tables, source_ids, language), language=language)
-    flows = claims.iloc[0]
-    band = message("fig2_band", language, range=money_range(flows["low"], flows["high"],
-                                                            language))
-    ax.axvspan(flows["low"], flows["high"], color=style.PALETTE["highlight"], alpha=0.35,
-               lw=0, zorder=0, label=band)
+    handles = []
+    if np.isfinite(first["low"]) and np.isfinite(first["high"]) and first["low"] < first["high"]:
+        band = message("fig2_band", language,
+                       range=money_range(first["low"], first["high"], language))
+        ax.axvspan(first["low"], first["high"], color=style.PALETTE["highlight"], alpha=0.35,
+                   lw=0, zorder=0, label=band)
+        handles.append(Patch(color=style.PALETTE["highlight"], alpha=0.35, label=band))
     labels = []
+    amount_items = []
     for y, row in claims.iterrows():
         offset = draw_written(ax, y, row["bound"], row["low"], row["high"],
                               style.PALETTE["flows"])
         _label(ax, _written_right_end(row["bound"], row["low"], row["high"]), y,
                _phrase_of(row, "USD", language), style.PALETTE["flows"], offset)
-        labels.append(message(f"measure_{claim_row(tables, row['key'])['measure']}", language))
+        label = measure_label(tables, claim_row(tables, row["key"])["measure"], language)
+        labels.append(label)
+        amount_items.append(message("alt_amount_item", language, label=label,
+                                    value=_phrase_of(row, "USD", language)))
     for y, area in enumerate(areas, start=len(claims)):
         ax.plot([imf.loc[area, "low"]], [y - 0.12], "o", ms=4.5, color=style.PALETTE["imf"])
         ax.plot([wb.loc[area, "low"]], [y + 0.12], "D", ms=3.8,
                 color=style.PALETTE["world_bank"])
         _label(ax, max(imf.loc[area, "low"], wb.loc[area, "low"]), y,
                money_text(imf.loc[area, "low"], language, "short"), style.MUTED_TEXT_COLOR, 6.0)
-        labels.append(message("gdp_of", language, area=message(f"area_{area}", language)))
+        labels.append(message("gdp_of", language, area=area_name(tables, area, language)))
     ax.set_yticks(range(len(labels)), [_wrap(label, 30) for label in labels])
     ax.set_ylim(len(labels) - 0.5, -0.6)
     ax.axhline(len(claims) - 0.5, color="#CCCCCC", lw=0.6)
@@ -600,28 +825,29 @@ def flows_vs_gdp(tables: Tables, *, language: str) -> Chart:
                              year=imf_year)),
         Line2D([], [], ls="", marker="D", ms=3.8, color=style.PALETTE["world_bank"],
                label=message("legend_world_bank", language, year=wb_year)),
-        Patch(color=style.PALETTE["highlight"], alpha=0.35, label=band),
+        *handles,
     ]
     ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9,
               edgecolor="none")
     gap = (imf["low"] / wb["low"]).apply(lambda r: max(r, 1 / r))
     apart = gap.idxmax()
-    texts = {
-        "flows": money_range(flows["low"], flows["high"], language),
-        "proceeds": money_text(claims.iloc[1]["high"], language),
-        "france": france_text, "world": world_text,
-    }  # fmt: skip
+    all_shares = items_text([message(
+        "alt_amount_item", language, value=_gdp_share(tables, r, language),
+        label=measure_label(tables, claim_row(tables, tables.spec.ratio(r).numerator[0])[
+            "measure"], language)) for r in ratio_ids], language)
     caption = message(
-        "fig2_caption", language, **texts, vintage=vintage_label(vintage, language),
-        imf_year=imf_year, wb_year=wb_year, most_apart=message(f"area_{apart}", language),
-        apart=percent_text(gap[apart] - 1, language),
+        "fig2_caption", language, amounts=items_text(amount_items, language),
+        vintage=vintage_label(vintage, language), imf_year=imf_year, wb_year=wb_year,
+        most_apart=area_name(tables, apart, language),
+        apart=percent_text(gap[apart] - 1, language), shares=all_shares,
         spread=format_number(values.max() / values.min(), language, 0))
-    items = [message("alt_gdp_item", language, area=message(f"area_{a}", language),
+    items = [message("alt_gdp_item", language, area=area_name(tables, a, language),
                      imf=money_text(imf.loc[a, "low"], language),
                      wb=money_text(wb.loc[a, "low"], language)) for a in areas]
-    alt = message("fig2_alt", language, **texts,
-                  items=message("item_separator", language).join(items))
-    return Chart("fig2_flows_vs_gdp", fig, data, title, caption, alt, source_ids)
+    alt = message("fig2_alt", language, amounts=items_text(amount_items, language),
+                  items=items_text(items, language), finding=finding)
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 # --- Figure 3: Monte Carlo distributions of the headline shares -------------------------
@@ -741,28 +967,53 @@ def _draw_distribution(ax, rows: pd.DataFrame, language: str) -> None:
     ax.yaxis.set_major_formatter(style.percent_formatter(language, digits=1))
 
 
+
+
+def distribution_ratios(tables: Tables) -> tuple[str, ...]:
+    """analysis.yml's figures.distribution_ratios; by default the headline shares."""
+    return tuple(tables.spec.figures.distribution_ratios) or headline_shares(tables)
+
+
+def tornado_choice(tables: Tables) -> str | None:
+    """analysis.yml's figures.tornado_ratio; by default the first headline ratio that has
+    sensitivity rows, else the first ratio that has."""
+    swept = set(tables.ranges["ratio_id"])
+    if tables.spec.figures.tornado_ratio:
+        return tables.spec.figures.tornado_ratio
+    return next((r for r in (*tables.spec.headlines, *tables.ratios["ratio_id"]) if r in swept),
+                None)
+
+
 def ratio_distributions(tables: Tables, *, language: str, draws: int | None = None) -> Chart:
-    ratio_ids = headline_shares(tables)
+    name = "fig3_ratio_distributions"
+    ratio_ids = distribution_ratios(tables)
+    if not ratio_ids:
+        raise NoData(name, "the story has no headline ratio that is a share "
+                     "(analysis.yml headlines or figures.distribution_ratios)")
     samples = redraw_ratios(tables, ratio_ids, draws)
     data = ratio_distributions_table(tables, samples)
     settings = tables.settings
-    france = ratio_row(tables, FRANCE_RATIO)
-    title = message("fig3_title", language,
-                    range=percent_range(france["mc_p05"], france["mc_p95"], language))
+    main = tornado_choice(tables)
+    main = main if main in ratio_ids else ratio_ids[0]
+    row = ratio_row(tables, main)
+    title = chart_title(tables, name, message(
+        "fig3_title", language, label=ratio_label(tables, main, language),
+        range=percent_range(row["mc_p05"], row["mc_p95"], language)), language)
     distribution = message(f"distribution_{settings.distribution}", language)
     n_draws = format_number(draws or settings.draws, language)
     subtitle = message("fig3_subtitle", language, draws=n_draws, distribution=distribution)
     source_ids = _ratio_source_ids(tables, ratio_ids)
-    nrows = math.ceil(len(ratio_ids) / 2)
-    fig, axes = style.new_figure_grid(nrows, 2, (7.2, 1.55 * nrows + 1.9), title=title,
+    ncols = 1 if len(ratio_ids) == 1 else 2
+    nrows = math.ceil(len(ratio_ids) / ncols)
+    fig, axes = style.new_figure_grid(nrows, ncols, (7.2, 1.55 * nrows + 1.9), title=title,
                                       subtitle=subtitle,
                                       footer=footer(tables, source_ids, language),
                                       language=language)
     for index, (ax, ratio_id) in enumerate(zip(axes.flat, ratio_ids, strict=False)):
         _draw_distribution(ax, data[data["ratio_id"] == ratio_id], language)
-        ax.set_title(_wrap(message(f"ratio_{ratio_id}", language), 52), fontsize=7,
+        ax.set_title(_wrap(ratio_label(tables, ratio_id, language), 52), fontsize=7,
                      loc="left")
-        ylabel = message("share_of_draws", language) if index % 2 == 0 else None
+        ylabel = message("share_of_draws", language) if index % ncols == 0 else None
         style.finish_axes(ax, message("fig3_xlabel", language), ylabel, legend=False,
                           grid_axis="x")
         ax.tick_params(labelsize=6.5)
@@ -771,16 +1022,21 @@ def ratio_distributions(tables: Tables, *, language: str, draws: int | None = No
     for ax in list(axes.flat)[len(ratio_ids):]:
         ax.set_visible(False)
     items = [_ratio_alt_item(tables, r, language) for r in ratio_ids]
-    alt = message("fig3_alt", language, n=len(ratio_ids),
-                  items=message("item_separator", language).join(items))
+    alt = message("fig3_alt", language, n=len(ratio_ids), items=items_text(items, language))
     caption = message("fig3_caption", language, draws=n_draws, distribution=distribution,
                       seed=settings.seed)
-    return Chart("fig3_ratio_distributions", fig, data, title, caption, alt, source_ids)
+    medians = [abs(float(ratio_row(tables, r)["mc_p50"])) for r in ratio_ids]
+    medians = [m for m in medians if m > 0]
+    if len(medians) > 1 and max(medians) / min(medians) >= 10:
+        caption += " " + message("fig3_caption_scales", language,
+                                 spread=format_number(max(medians) / min(medians), language))
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 def _ratio_alt_item(tables: Tables, ratio_id: str, language: str) -> str:
     row = ratio_row(tables, ratio_id)
-    return message("alt_ratio_item", language, label=message(f"ratio_{ratio_id}", language),
+    return message("alt_ratio_item", language, label=ratio_label(tables, ratio_id, language),
                    exact=percent_range(row["low"], row["high"], language),
                    median=percent_text(row["mc_p50"], language),
                    middle=percent_range(row["mc_p05"], row["mc_p95"], language))
@@ -798,7 +1054,7 @@ def _ratio_source_ids(tables: Tables, ratio_ids: Sequence[str]) -> tuple[str, ..
     return tuple(dict.fromkeys(ids))
 
 
-# --- Figure 4: enforcement against the scale of the flows -------------------------------
+# --- Figure 4: a small amount against a large one, at an honest scale --------------------
 
 
 def _claim_interval(tables: Tables, claim_id: str) -> Interval:
@@ -806,26 +1062,79 @@ def _claim_interval(tables: Tables, claim_id: str) -> Interval:
     return Interval(float(check["article_low"]), float(check["article_high"]))
 
 
+def _usd_claims(tables: Tables) -> set[str]:
+    return set(tables.figures.loc[tables.figures["unit"] == "USD", "claim_id"])
+
+
+def small_large_choice(tables: Tables) -> tuple[str, str, str | None]:
+    """(small claim, large claim, count claim or None): analysis.yml's figures.small_amount,
+    large_amount and per_count; by default the headline share of one US-dollar claim over
+    another with the smallest upper end under 1%, and no count."""
+    choices = tables.spec.figures
+    if choices.small_amount and choices.large_amount:
+        return choices.small_amount, choices.large_amount, choices.per_count
+    usd = _usd_claims(tables)
+    candidates = []
+    for ratio_id in tables.spec.headlines:
+        spec = tables.spec.ratio(ratio_id)
+        if (spec.unit == FRACTION and len(spec.numerator) == 1 and len(spec.denominator) == 1
+                and spec.numerator[0] in usd and spec.denominator[0] in usd
+                and ratio_id in set(tables.ratios["ratio_id"])):
+            high = float(ratio_row(tables, ratio_id)["high"])
+            if high < 0.01:
+                candidates.append((high, spec.numerator[0], spec.denominator[0]))
+    if not candidates:
+        raise NoData("fig4_enforcement_vs_scale", "no small US-dollar amount to set against a "
+                     "large one (analysis.yml figures.small_amount and large_amount)")
+    _, small, large = min(candidates)
+    return small, large, None
+
+
+def _quotient(tables: Tables, top: str, bottom: str) -> tuple[str, float, float]:
+    """top / bottom as the ratio analysis.yml declares for it, or from the claims' intervals."""
+    for spec in tables.spec.ratios:
+        if (spec.numerator == [top] and spec.denominator == [bottom] and spec.scale == 1
+                and spec.id in set(tables.ratios["ratio_id"])):
+            row = ratio_row(tables, spec.id)
+            return spec.id, float(row["low"]), float(row["high"])
+    value = _claim_interval(tables, top) / _claim_interval(tables, bottom)
+    return f"{top} / {bottom}", value.low, value.high
+
+
+def unit_for(share_low: float) -> float:
+    """The unit chart's unit: the smallest power of ten of which the small amount's share is
+    at least SMALL_PER_UNIT dollars (a share of 0.01% gives $1 million, where it is $100)."""
+    if not share_low > 0:
+        return 1.0
+    return 10.0 ** max(0, math.ceil(math.log10(SMALL_PER_UNIT / share_low) - 1e-9))
+
+
 def enforcement_table(tables: Tables) -> pd.DataFrame:
-    """Flows, seizures and arrests on one money scale, and the unit-chart squares."""
-    share = ratio_row(tables, SEIZED_SHARE_RATIO)
-    per_arrest = ratio_row(tables, SEIZED_PER_ARREST_RATIO)
-    seized_id, flows_id = share["numerator"], share["denominator"]
-    arrests_id = per_arrest["denominator"]
-    flows = _claim_interval(tables, flows_id)
-    flows_per_arrest = flows / _claim_interval(tables, arrests_id)
-    seized = _claim_interval(tables, seized_id)
+    """The large amount, the small one and (given a count) each per counted thing, on one money
+    scale, then the small amount per unit of the large and the unit chart's squares."""
+    small_id, large_id, count_id = small_large_choice(tables)
+    usd = _usd_claims(tables)
+    for claim_id in (small_id, large_id):
+        if claim_id not in usd:
+            raise InputError(f"{claim_id} is not a US-dollar claim", file=tables.files["analysis"],
+                             field="figures.small_amount/large_amount")
+    share_from, share_low, share_high = _quotient(tables, small_id, large_id)
+    if share_low > 1:
+        raise NoData("fig4_enforcement_vs_scale",
+                     f"{small_id} is not smaller than {large_id}")
+    large, small = _claim_interval(tables, large_id), _claim_interval(tables, small_id)
+    unit = unit_for(share_low)
     cells = WAFFLE_SIDE * WAFFLE_SIDE
-    rows = [
-        ("flows", flows_id, flows.low, flows.high),
-        ("flows_per_arrest", f"{flows_id} / {arrests_id}", flows_per_arrest.low,
-         flows_per_arrest.high),
-        ("seized", seized_id, seized.low, seized.high),
-        ("seized_per_arrest", SEIZED_PER_ARREST_RATIO, per_arrest["low"], per_arrest["high"]),
-        ("seized_per_million", SEIZED_SHARE_RATIO, share["low"] * PER_FLOWS_UNIT,
-         share["high"] * PER_FLOWS_UNIT),
-        ("seized_squares", SEIZED_SHARE_RATIO, share["low"] * cells, share["high"] * cells),
-    ]
+    rows = [("large", large_id, large.low, large.high)]
+    if count_id:
+        per_count = large / _claim_interval(tables, count_id)
+        rows.append(("large_per_count", f"{large_id} / {count_id}", per_count.low,
+                     per_count.high))
+    rows.append(("small", small_id, small.low, small.high))
+    if count_id:
+        rows.append(("small_per_count", *_quotient(tables, small_id, count_id)))
+    rows += [("small_per_unit", share_from, share_low * unit, share_high * unit),
+             ("small_squares", share_from, share_low * cells, share_high * cells)]
     return pd.DataFrame(rows, columns=["element", "from", "low", "high"])
 
 
@@ -834,22 +1143,20 @@ def _rgb(hex_colour: str) -> np.ndarray:
     return np.array([int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)])
 
 
-_ENFORCEMENT_ROWS = (("flows", "fig4_row_flows", "flows"),
-                     ("flows_per_arrest", "fig4_row_flows_per_arrest", "flows"),
-                     ("seized", "fig4_row_seized", "enforcement"),
-                     ("seized_per_arrest", "fig4_row_seized_per_arrest", "enforcement"))
+_AMOUNT_ROWS = (("large", "flows"), ("large_per_count", "flows"), ("small", "enforcement"),
+                ("small_per_count", "enforcement"))
 
 
-def _draw_enforcement_amounts(ax, data: pd.DataFrame, language: str) -> None:
-    for y, (element, _, colour_key) in enumerate(_ENFORCEMENT_ROWS):
+def _draw_amounts(ax, data: pd.DataFrame, labels: Mapping[str, str], language: str) -> None:
+    shown = [(element, colour) for element, colour in _AMOUNT_ROWS if element in data.index]
+    for y, (element, colour_key) in enumerate(shown):
         low, high = data.loc[element, ["low", "high"]]
         bound = "exact" if low == high else "range"
         offset = draw_written(ax, y, bound, low, high, style.PALETTE[colour_key])
         _label(ax, high, y, money_range(low, high, language), style.PALETTE[colour_key], offset)
-    ax.set_yticks(range(len(_ENFORCEMENT_ROWS)),
-                  [_wrap(message(key, language), 24) for _, key, _ in _ENFORCEMENT_ROWS])
-    ax.set_ylim(len(_ENFORCEMENT_ROWS) - 0.5, -0.5)
-    amounts = data.loc[[row[0] for row in _ENFORCEMENT_ROWS], ["low", "high"]]
+    ax.set_yticks(range(len(shown)), [_wrap(labels[element], 24) for element, _ in shown])
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    amounts = data.loc[[element for element, _ in shown], ["low", "high"]]
     ax.set_xlim(amounts.min().min() / 4, amounts.max().max() * 40)
     style.format_axis(ax, "x", "money", language, log=True)
     # A tick every thousandfold, so each one takes a scale word and none overlap.
@@ -861,9 +1168,9 @@ def _draw_enforcement_amounts(ax, data: pd.DataFrame, language: str) -> None:
 
 
 def _draw_waffle(ax, data: pd.DataFrame, squares: str, label: str, language: str) -> None:
-    """WAFFLE_SIDE x WAFFLE_SIDE squares, filled row by row: the seized squares solid for
-    the certain part and pale for the part the hedges leave open, the rest grey."""
-    low, high = data.loc["seized_squares", ["low", "high"]]
+    """WAFFLE_SIDE x WAFFLE_SIDE squares, filled row by row: the small amount's squares solid
+    for the certain part and pale for the part the hedges leave open, the rest grey."""
+    low, high = data.loc["small_squares", ["low", "high"]]
     ax.add_patch(Rectangle((0, 0), WAFFLE_SIDE, WAFFLE_SIDE, fc="#DBDBDB", ec="none"))
     for line in range(10, WAFFLE_SIDE, 10):
         ax.axhline(line, color="white", lw=0.7)
@@ -876,9 +1183,9 @@ def _draw_waffle(ax, data: pd.DataFrame, squares: str, label: str, language: str
             if width > 0:
                 ax.add_patch(Rectangle((column, row), width, 1, fc=solid, alpha=alpha,
                                        ec="none"))
-    ax.annotate(message("fig4_waffle_seized", language, squares=squares), xy=(high / 2, 0.6),
-                xytext=(14, 24), textcoords="data", fontsize=TEXT_PT + 0.5,
-                color=style.TEXT_COLOR, va="center",
+    ax.annotate(message("fig4_waffle_small", language, squares=squares),
+                xy=(min(high, WAFFLE_SIDE) / 2, 0.6), xytext=(14, 24), textcoords="data",
+                fontsize=TEXT_PT + 0.5, color=style.TEXT_COLOR, va="center",
                 bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none"},
                 arrowprops={"arrowstyle": "-|>", "color": solid, "lw": 1.0, "mutation_scale": 7,
                             "shrinkA": 2, "shrinkB": 3})
@@ -894,61 +1201,97 @@ def _draw_waffle(ax, data: pd.DataFrame, squares: str, label: str, language: str
 
 
 def enforcement_vs_scale(tables: Tables, *, language: str) -> Chart:
+    name = "fig4_enforcement_vs_scale"
     data = enforcement_table(tables)
     rows = data.set_index("element")
-    unit = money_text(PER_FLOWS_UNIT, language)
+    small_id, large_id, count_id = small_large_choice(tables)
+    small_label = measure_label(tables, claim_row(tables, small_id)["measure"], language)
+    large_label = measure_label(tables, claim_row(tables, large_id)["measure"], language)
+    small_lower, large_lower = lower_first(small_label), lower_first(large_label)
+    _, share_low, share_high = _quotient(tables, small_id, large_id)
+    unit_value = unit_for(share_low)
+    unit = money_text(unit_value, language)
     cells = WAFFLE_SIDE * WAFFLE_SIDE
-    cell_value = money_text(PER_FLOWS_UNIT / cells, language)
-    seized = money_range(*rows.loc["seized_per_million", ["low", "high"]], language)
+    cell_value = money_text(unit_value / cells, language)
+    per_unit = money_range(*rows.loc["small_per_unit", ["low", "high"]], language)
     squares = message("fig4_squares", language,
-                      low=format_number(rows.loc["seized_squares", "low"], language, 1),
-                      high=format_number(rows.loc["seized_squares", "high"], language, 1))
-    arrests = claim_row(tables, ratio_row(tables, SEIZED_PER_ARREST_RATIO)["denominator"])
-    arrests_text = figure_phrase(arrests["bound"], arrests["point"], arrests["point"],
-                                 arrests["hedge"], arrests["unit"], arrests["noun"], language)
-    per_arrest = money_range(*rows.loc["flows_per_arrest", ["low", "high"]], language)
-    title = message("fig4_title", language, unit=unit, seized=seized)
-    subtitle = message("fig4_subtitle", language, unit=unit, cell=cell_value, squares=squares,
-                       arrests=arrests_text, per_arrest=per_arrest)
-    seized_check = check_row(tables, rows.loc["seized", "from"])
-    source_ids = (article_source_id(tables), seized_check["source_id"])
+                      low=format_number(rows.loc["small_squares", "low"], language, 1),
+                      high=format_number(rows.loc["small_squares", "high"], language, 1))
+    title = chart_title(tables, name, message("fig4_title", language, small=small_label,
+                                              value=per_unit, unit=unit, large=large_lower),
+                        language)
+    subtitle = message("fig4_subtitle", language, unit=unit, large=large_lower, cell=cell_value,
+                       small=small_lower, squares=squares)
+    labels = {"large": large_label, "small": small_label}
+    if count_id:
+        count = claim_row(tables, count_id)
+        noun = noun_text(count["noun"], language, one=True)
+        count_text = figure_phrase(count["bound"], *written_ends(
+            count["bound"], count["low"], count["high"], count["point"]), count["hedge"],
+            count["unit"], count["noun"], language)
+        per_count = money_range(*rows.loc["large_per_count", ["low", "high"]], language)
+        subtitle += " " + message("fig4_subtitle_count", language, count=count_text, noun=noun,
+                                  per_count=per_count, large=large_lower)
+        labels["large_per_count"] = message("fig4_row_per", language, label=large_label,
+                                            noun=noun)
+        labels["small_per_count"] = message("fig4_row_per", language, label=small_label,
+                                            noun=noun)
+    small_check, large_check = check_row(tables, small_id), check_row(tables, large_id)
+    source_ids = tuple(dict.fromkeys((article_source_id(tables), small_check["source_id"])))
     fig, axes = style.new_figure_grid(1, 2, (7.2, 4.4), title=title, subtitle=subtitle,
                                       footer=footer(tables, source_ids, language),
                                       language=language)
-    _draw_enforcement_amounts(axes[0, 0], rows, language)
-    waffle_label = message("fig4_waffle_label", language, unit=unit,
+    _draw_amounts(axes[0, 0], rows, labels, language)
+    waffle_label = message("fig4_waffle_label", language, unit=unit, large=large_lower,
                            cells=format_number(cells, language), cell=cell_value,
-                           block=money_text(PER_FLOWS_UNIT / 100, language))
+                           block=money_text(unit_value / 100, language))
     _draw_waffle(axes[0, 1], rows, squares, waffle_label, language)
-    share = ratio_row(tables, SEIZED_SHARE_RATIO)
-    gap = number_range(1 / share["high"], 1 / share["low"], language)
+    gap = number_range(1 / share_high, 1 / share_low, language)
     caption = message("fig4_caption", language, gap=gap, unit=unit,
                       cells=format_number(cells, language), cell=cell_value, squares=squares,
-                      verdict=message(f"verdict_{seized_check['verdict']}", language))
-    alt = message(
-        "fig4_alt", language, flows=money_range(*rows.loc["flows", ["low", "high"]], language),
-        per_arrest=per_arrest,
-        seized_total=money_range(*rows.loc["seized", ["low", "high"]], language),
-        seized_per_arrest=money_range(*rows.loc["seized_per_arrest", ["low", "high"]],
-                                      language),
-        cells=format_number(cells, language), unit=unit, squares=squares, seized=seized)
-    return Chart("fig4_enforcement_vs_scale", fig, data, title, caption, alt, source_ids)
+                      small=small_lower, large=large_lower, small_label=small_label,
+                      small_verdict=message(f"verdict_{small_check['verdict']}", language),
+                      large_verdict=message(f"verdict_{large_check['verdict']}", language))
+    amounts = [message("alt_amount_item", language, label=labels[element],
+                       value=money_range(*rows.loc[element, ["low", "high"]], language))
+               for element, _ in _AMOUNT_ROWS if element in rows.index]
+    alt = message("fig4_alt", language, amounts=items_text(amounts, language),
+                  cells=format_number(cells, language), unit=unit, squares=squares,
+                  large=large_lower, small=small_lower, value=per_unit)
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
-# --- Figure 5: victims per 1,000 inhabitants --------------------------------------------
+# --- Figure 5: per-capita rates ------------------------------------------------------------
+
+
+def per_capita_ratios(tables: Tables) -> tuple[str, ...]:
+    """analysis.yml's figures.per_capita_ratios; by default every computed per-capita ratio of
+    one claim over one population, at the first one's scale."""
+    computed = set(tables.ratios["ratio_id"])
+    chosen = tables.spec.figures.per_capita_ratios or [
+        s.id for s in tables.spec.ratios if s.unit == "per_capita" and s.id in computed
+        and len(s.numerator) == 1 and _is_claim(s.numerator[0]) and len(s.denominator) == 1
+        and s.denominator[0].startswith("pop:")]
+    if not chosen:
+        return ()
+    scale = tables.spec.ratio(chosen[0]).scale
+    return tuple(r for r in chosen if tables.spec.ratio(r).scale == scale)
 
 
 def victims_table(tables: Tables) -> pd.DataFrame:
-    """The article's and the UN's victim figures as written and as analysis intervals, in
-    people and per 1,000 inhabitants."""
+    """Each per-capita ratio's claim as the article and its primary source write it, as
+    written and as analysis intervals, in people and per ``scale`` inhabitants (the columns
+    say per_1000 whatever the story's scale; ``scale`` gives it)."""
+    ratio_ids = per_capita_ratios(tables)
+    if not ratio_ids:
+        raise NoData("fig5_victims_per_1000", "the story has no per-capita ratio of one claim "
+                     "over a population (analysis.yml figures.per_capita_ratios)")
     rows = []
-    for ratio_id in VICTIM_RATIOS:
+    for ratio_id in ratio_ids:
         ratio = ratio_row(tables, ratio_id)
+        scale = tables.spec.ratio(ratio_id).scale
         claim = claim_row(tables, ratio["numerator"])
-        if claim["attributed_to"] != VICTIMS_ATTRIBUTED_TO:
-            raise InputError(f"{claim['claim_id']} is attributed to {claim['attributed_to']!r},"
-                             f" not the {VICTIMS_ATTRIBUTED_TO}", file=tables.files["figures"],
-                             field="attributed_to")
         _, area, _, _, year = _key_parts(ratio["denominator"])
         population = reference.population(area, year=int(year), reference=tables.reference)
         check = check_row(tables, claim["claim_id"])
@@ -962,7 +1305,7 @@ def victims_table(tables: Tables) -> pd.DataFrame:
                           _nan(written.point)),
              (check["source_low"], check["source_high"])),
         )
-        per = 1000 / population.value
+        per = scale / population.value
         for side, bound, hedge, (low, high), (a_low, a_high) in sides:
             rows.append({
                 "area_code": area, "claim_id": claim["claim_id"], "side": side,
@@ -974,37 +1317,44 @@ def victims_table(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _victim_phrase(row: pd.Series, language: str, *, per_1000: bool) -> str:
-    suffix = "_per_1000" if per_1000 else ""
+def _victim_phrase(row: pd.Series, language: str, *, per_capita: bool) -> str:
+    suffix = "_per_1000" if per_capita else ""
     return figure_phrase(row["bound"], row[f"written_low{suffix}"],
                          row[f"written_high{suffix}"], row["hedge"],
-                         "per1000" if per_1000 else "count", None, language)
+                         "per_capita" if per_capita else "count", None, language)
 
 
 def victims_per_1000(tables: Tables, *, language: str) -> Chart:
+    name = "fig5_victims_per_1000"
     data = victims_table(tables)
-    areas = list(dict.fromkeys(data["area_code"]))
-    by_side = {(r["area_code"], r["side"]): r for _, r in data.iterrows()}
-    area_name = {a: message(f"area_{a}", language) for a in areas}
-    items = [message("fig5_area_value", language, area=area_name[a],
-                     value=_victim_phrase(by_side[a, "source"], language, per_1000=True))
-             for a in areas]
-    title = message("fig5_title", language, items=join_words(items, language))
+    scale = tables.spec.ratio(per_capita_ratios(tables)[0]).scale
+    per = format_number(scale, language)
+    keys = list(dict.fromkeys(zip(data["area_code"], data["claim_id"], strict=True)))
+    by_side = {(r["area_code"], r["claim_id"], r["side"]): r for _, r in data.iterrows()}
+    names = {a: area_name(tables, a, language) for a in dict.fromkeys(data["area_code"])}
+    claims = {c: claim_row(tables, c) for _, c in keys}
+    who = {c: _text(claims[c]["attributed_to"]) or message("primary_source", language)
+           for _, c in keys}
+    items = [message("fig5_area_value", language, area=names[a],
+                     value=_victim_phrase(by_side[a, c, "source"], language, per_capita=True))
+             for a, c in keys]
+    attributed = join_words(list(dict.fromkeys(who.values())), language)
+    title = chart_title(tables, name, message("fig5_title", language, who=attributed, per=per,
+                                              items=join_words(items, language)), language)
     shifts = []
-    for area in areas:
-        article, source = by_side[area, "article"], by_side[area, "source"]
+    for area, claim_id in keys:
+        article, source = by_side[area, claim_id, "article"], by_side[area, claim_id, "source"]
         quoted = {side: message("quoted", language,
-                                text=_victim_phrase(row, language, per_1000=False))
+                                text=_victim_phrase(row, language, per_capita=False))
                   for side, row in (("article", article), ("source", source))}
         same = (article["bound"], article["hedge"]) == (source["bound"], source["hedge"])
         key = "fig5_same" if same else "fig5_shift"
-        shifts.append(message(key, language, area=area_name[area], **(
+        shifts.append(message(key, language, area=names[area], who=who[claim_id], **(
             {"source": quoted["source"]} if same else quoted)))
-    subtitle = message("fig5_subtitle", language,
-                       shifts=message("item_separator", language).join(shifts))
+    subtitle = message("fig5_subtitle", language, shifts=items_text(shifts, language))
+    check_sources = [check_row(tables, c)["source_id"] for c in data["claim_id"]]
     source_ids = tuple(dict.fromkeys([
-        article_source_id(tables), *(check_row(tables, c)["source_id"]
-                                     for c in data["claim_id"]),
+        article_source_id(tables), *check_sources,
         reference_source_id(tables, reference.WORLD_BANK, "")]))
     fig, ax = style.new_figure((7.2, 3.9), title=title, subtitle=subtitle,
                                footer=footer(tables, source_ids, language), language=language)
@@ -1017,9 +1367,10 @@ def victims_per_1000(tables: Tables, *, language: str) -> Chart:
                               row["written_high_per_1000"], colour)
         _label(ax, _written_right_end(row["bound"], row["written_low_per_1000"],
                                       row["written_high_per_1000"]), y,
-               _victim_phrase(row, language, per_1000=True), colour, offset)
-        who = message("article" if row["side"] == "article" else "un", language)
-        labels.append(message("fig5_row", language, area=area_name[row["area_code"]], who=who))
+               _victim_phrase(row, language, per_capita=True), colour, offset)
+        side = (message("article", language) if row["side"] == "article"
+                else who[row["claim_id"]])
+        labels.append(message("fig5_row", language, area=names[row["area_code"]], who=side))
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.6)
     for boundary in range(2, len(labels), 2):
@@ -1028,8 +1379,8 @@ def victims_per_1000(tables: Tables, *, language: str) -> Chart:
                  "written_high_per_1000"]].max().max()
     ax.set_xlim(0, high * 1.3)
     style.format_axis(ax, "x", "number", language)
-    xlabel = message("fig5_xlabel", language, what=message("trafficking_victims", language),
-                     per=message("per_1000_inhabitants", language))
+    what = noun_text(claims[keys[0][1]]["noun"], language)
+    xlabel = message("fig5_xlabel", language, what=what, per=per)
     style.finish_axes(ax, xlabel, None, legend=False, grid_axis="x")
     handles = [*_hedge_legend(language),
                Patch(color=style.PALETTE["neutral"], alpha=0.3,
@@ -1037,29 +1388,35 @@ def victims_per_1000(tables: Tables, *, language: str) -> Chart:
     ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9,
               edgecolor="none")
     year = int(data["population_year"].iloc[0])
-    caption = message("fig5_caption", language, year=year)
+    caption = message("fig5_caption", language, year=year,
+                      areas=join_words(list(names.values()), language),
+                      publishers=join_words(publishers(tables, check_sources), language))
     alt_items = [message(
-        "alt_victims_item", language, area=area_name[a],
-        article=message("per_1000_value", language,
-                        value=_victim_phrase(by_side[a, "article"], language, per_1000=True)),
-        population=format_count(by_side[a, "article"]["population"], "noun_people", language),
-        source=message("per_1000_value", language,
-                       value=_victim_phrase(by_side[a, "source"], language, per_1000=True)))
-        for a in areas]
-    alt = message("fig5_alt", language,
-                  items=message("item_separator", language).join(alt_items))
-    return Chart("fig5_victims_per_1000", fig, data, title, caption, alt, source_ids)
+        "alt_victims_item", language, area=names[a], who=who[c],
+        article=message("per_value", language, per=per, value=_victim_phrase(
+            by_side[a, c, "article"], language, per_capita=True)),
+        population=format_count(by_side[a, c, "article"]["population"], "noun_people",
+                                language),
+        source=message("per_value", language, per=per, value=_victim_phrase(
+            by_side[a, c, "source"], language, per_capita=True)))
+        for a, c in keys]
+    alt = message("fig5_alt", language, what=what, per=per,
+                  items=items_text(alt_items, language))
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 # --- Figure 6: sensitivity tornado ---------------------------------------------------------
 
 
-def tornado_table(tables: Tables, ratio_id: str = FRANCE_RATIO) -> pd.DataFrame:
+def tornado_table(tables: Tables, ratio_id: str | None = None) -> pd.DataFrame:
     """One row per factor (largest swing first) and a baseline row with the exact interval."""
-    rows = tables.ranges[tables.ranges["ratio_id"] == ratio_id]
+    ratio_id = ratio_id or tornado_choice(tables)
+    rows = tables.ranges[tables.ranges["ratio_id"] == ratio_id] if ratio_id else \
+        tables.ranges.iloc[0:0]
     if rows.empty:
-        raise InputError(f"no sensitivity rows for {ratio_id!r}", file=tables.files["ranges"],
-                         field="ratio_id")
+        raise NoData("fig6_sensitivity_tornado", "ranges.csv has no sensitivity rows for "
+                     f"{'the tornado ratio ' + ratio_id if ratio_id else 'any ratio'}")
     factors = rows[["factor", "min_p50", "max_p50", "setting_at_min", "setting_at_max",
                     "min_low", "max_high", "swing"]].reset_index(drop=True)
     ratio = ratio_row(tables, ratio_id)
@@ -1091,16 +1448,23 @@ def setting_label(factor: str, setting: str, language: str, *, file: str = "") -
                      field="setting_at_min")
 
 
+
+
 def sensitivity_tornado(tables: Tables, *, language: str) -> Chart:
+    name = "fig6_sensitivity_tornado"
     data = tornado_table(tables)
+    ratio_id = data["ratio_id"].iloc[0]
+    unit = str(ratio_row(tables, ratio_id)["unit"])
+    label = ratio_label(tables, ratio_id, language)
     baseline = data.iloc[0]
     factors = data.iloc[1:].reset_index(drop=True)
-    span = percent_range(factors["min_p50"].min(), factors["max_p50"].max(), language)
-    title = message("fig6_title", language, range=span)
-    base_text = percent_text(baseline["min_p50"], language)
-    subtitle = message("fig6_subtitle", language, baseline=base_text)
-    ratio = ratio_row(tables, FRANCE_RATIO)
-    source_ids = _ratio_source_ids(tables, [FRANCE_RATIO])
+    span = value_range(factors["min_p50"].min(), factors["max_p50"].max(), unit, language)
+    title = chart_title(tables, name, message("fig6_title", language, label=lower_first(label),
+                                              range=span), language)
+    base_text = value_text(baseline["min_p50"], unit, language)
+    subtitle = message("fig6_subtitle", language, label=label, baseline=base_text)
+    ratio = ratio_row(tables, ratio_id)
+    source_ids = _ratio_source_ids(tables, [ratio_id])
     fig, ax = style.new_figure((7.2, 3.9), title=title, subtitle=subtitle,
                                footer=footer(tables, source_ids, language), language=language)
     labels = []
@@ -1128,27 +1492,36 @@ def sensitivity_tornado(tables: Tables, *, language: str) -> Chart:
     ax.set_ylim(len(labels) - 0.5, -1.0)
     low, high = factors["min_low"].min(), factors["max_high"].max()
     ax.set_xlim(low - (high - low) * 0.05, high + (high - low) * 0.05)
-    style.format_axis(ax, "x", "percent", language)
-    ax.xaxis.set_major_formatter(style.percent_formatter(language, digits=0))
-    style.finish_axes(ax, message("fig6_xlabel", language), None, legend=False,
-                      grid_axis="x")
-    exact = percent_range(ratio["low"], ratio["high"], language)
+    if unit == FRACTION:
+        style.format_axis(ax, "x", "percent", language)
+        ax.xaxis.set_major_formatter(style.percent_formatter(language, digits=0))
+    else:
+        style.format_axis(ax, "x", "number", language)
+    style.finish_axes(ax, _wrap(label, 90), None, legend=False, grid_axis="x")
+    exact = value_range(ratio["low"], ratio["high"], unit, language)
     moving = factors[factors["swing"] > 0]
     top = moving.iloc[0] if len(moving) else factors.iloc[0]
-    flows = claim_row(tables, _numerator_claim(tables, FRANCE_RATIO))
+    inputs = []
+    for term in tables.spec.ratio(ratio_id).numerator + tables.spec.ratio(ratio_id).denominator:
+        if _is_claim(term):
+            claim = claim_row(tables, term)
+            inputs.append(figure_phrase(claim["bound"], *written_ends(
+                claim["bound"], claim["low"], claim["high"], claim["point"]), claim["hedge"],
+                claim["unit"], claim["noun"], language))
     caption = message("fig6_caption", language,
                       top=message("quoted", language,
                                   text=message(f"factor_{top['factor']}", language)),
-                      exact=exact,
-                      flows=money_range(flows["low"], flows["high"], language))
+                      exact=exact, inputs=join_words(inputs, language) if inputs else exact)
     items = [message("alt_factor_none", language, factor=message(f"factor_{r.factor}", language))
              if r.swing == 0 else
              message("alt_factor_item", language, factor=message(f"factor_{r.factor}", language),
-                     low=percent_text(r.min_p50, language), high=percent_text(r.max_p50, language))
+                     low=value_text(r.min_p50, unit, language),
+                     high=value_text(r.max_p50, unit, language))
              for r in factors.itertuples()]
-    alt = message("fig6_alt", language, exact=exact, baseline=base_text, range=span,
-                  items=message("item_separator", language).join(items))
-    return Chart("fig6_sensitivity_tornado", fig, data, title, caption, alt, source_ids)
+    alt = message("fig6_alt", language, label=lower_first(label), exact=exact,
+                  baseline=base_text, range=span, items=items_text(items, language))
+    caption = chart_caption(tables, name, caption, language)
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 # --- Figure 7: the fact-check scoreboard ---------------------------------------------------
@@ -1156,6 +1529,8 @@ def sensitivity_tornado(tables: Tables, *, language: str) -> Chart:
 
 def scoreboard_table(tables: Tables, language: str) -> pd.DataFrame:
     """Every claim: what it measures, the article's and the source's figure, the verdict."""
+    if tables.figures.empty:
+        raise NoData("fig7_fact_check_scoreboard", "the story has no claims")
     rows = []
     for claim in tables.figures.itertuples():
         check = check_row(tables, claim.claim_id)
@@ -1213,7 +1588,7 @@ _COLUMNS = (("col_claim", 0.0, 44), ("col_article", 0.37, 28), ("col_source", 0.
             ("col_verdict", 0.82, 0))
 
 
-def _draw_scoreboard(ax, data: pd.DataFrame, language: str) -> None:
+def _draw_scoreboard(ax, data: pd.DataFrame, labels: Sequence[str], language: str) -> None:
     ax.set_xlim(0, 1)
     ax.set_ylim(len(data) - 0.5, -1.1)
     ax.axis("off")
@@ -1221,7 +1596,7 @@ def _draw_scoreboard(ax, data: pd.DataFrame, language: str) -> None:
         ax.text(x, -0.85, message(key, language), fontsize=7, weight="bold", va="center")
     ax.axhline(-0.5, color=style.TEXT_COLOR, lw=0.6)
     for y, row in data.iterrows():
-        texts = (message(f"measure_{row['measure']}", language), row["article_figure"],
+        texts = (labels[y], row["article_figure"],
                  row["source_figure"])
         for (_, x, width), text in zip(_COLUMNS, texts, strict=False):
             ax.text(x, y - 0.05, _wrap(text, width), fontsize=TEXT_PT, va="center",
@@ -1238,24 +1613,31 @@ def _draw_scoreboard(ax, data: pd.DataFrame, language: str) -> None:
             ax.axhline(y + 0.5, color="#DDDDDD", lw=0.5)
 
 
+
+
 def fact_check_scoreboard(tables: Tables, *, language: str) -> Chart:
+    name = "fig7_fact_check_scoreboard"
     data = scoreboard_table(tables, language)
     consistent, counts = _verdict_counts(data, language)
-    title = message("fig7_title", language, consistent=consistent, n=len(data))
-    subtitle = message("fig7_subtitle", language, others=len(data) - consistent, counts=counts)
+    title = chart_title(tables, name, message("fig7_title", language, consistent=consistent,
+                                              n=len(data)), language)
+    others = len(data) - consistent
+    subtitle = (message("fig7_subtitle", language, others=others, counts=counts) if others
+                else message("fig7_subtitle_all", language))
+    counts = counts or message("fig7_no_others", language)
     source_ids = tuple(dict.fromkeys([article_source_id(tables), *data["source_id"]]))
     fig, ax = style.new_figure((7.2, 6.6), title=title, subtitle=subtitle,
                                footer=footer(tables, source_ids, language), language=language)
-    _draw_scoreboard(ax, data, language)
-    caption = message("fig7_caption", language, counts=counts)
-    items = [message("alt_verdict_item", language, label=message(f"measure_{r.measure}",
-                                                                   language),
-                     article=r.article_figure, source=r.source_figure,
-                     verdict=message(f"verdict_{r.verdict}", language))
-             for r in data.itertuples()]
+    labels = [measure_label(tables, m, language) for m in data["measure"]]
+    _draw_scoreboard(ax, data, labels, language)
+    caption = chart_caption(tables, name, message("fig7_caption", language, counts=counts),
+                            language)
+    items = [message("alt_verdict_item", language, label=label, article=r.article_figure,
+                     source=r.source_figure, verdict=message(f"verdict_{r.verdict}", language))
+             for label, r in zip(labels, data.itertuples(), strict=True)]
     alt = message("fig7_alt", language, n=len(data), consistent=consistent, counts=counts,
-                  items=message("item_separator", language).join(items))
-    return Chart("fig7_fact_check_scoreboard", fig, data, title, caption, alt, source_ids)
+                  items=items_text(items, language))
+    return Chart(name, fig, data, title, caption, alt, source_ids)
 
 
 # --- All of them ---------------------------------------------------------------------------
@@ -1263,10 +1645,21 @@ def fact_check_scoreboard(tables: Tables, *, language: str) -> Chart:
 FIGURE_NAMES = ("fig1_money_claims", "fig2_flows_vs_gdp", "fig3_ratio_distributions",
                 "fig4_enforcement_vs_scale", "fig5_victims_per_1000",
                 "fig6_sensitivity_tornado", "fig7_fact_check_scoreboard")
+# What each figure kind shows, for the notebook and the manifest's skip notes.
+FIGURE_KINDS = {
+    "fig1_money_claims": "money figures against their sources",
+    "fig2_flows_vs_gdp": "amounts against yardsticks",
+    "fig3_ratio_distributions": "Monte Carlo distributions of the headline ratios",
+    "fig4_enforcement_vs_scale": "a small amount against a large one",
+    "fig5_victims_per_1000": "per-capita rates",
+    "fig6_sensitivity_tornado": "the sensitivity tornado",
+    "fig7_fact_check_scoreboard": "the fact-check scoreboard",
+}
 
 
 def draw_chart(name: str, tables: Tables, *, language: str, draws: int | None = None) -> Chart:
-    """One publication chart by name (see FIGURE_NAMES)."""
+    """One publication chart by name (see FIGURE_NAMES); raises NoData for a kind the story
+    has no data for."""
     if name == "fig3_ratio_distributions":
         return ratio_distributions(tables, language=language, draws=draws)
     builders = {
@@ -1285,14 +1678,18 @@ def draw_chart(name: str, tables: Tables, *, language: str, draws: int | None = 
 # --- The notebook 02 overview chart --------------------------------------------------------
 
 
-def ratio_intervals(ratios: pd.DataFrame, *, language: str = "en") -> Figure:
-    """Each share-of ratio as its exact interval (bar) and Monte Carlo 90% range and median."""
+def ratio_intervals(ratios: pd.DataFrame, *, language: str = "en",
+                    publishers: Sequence[str] = ()) -> Figure:
+    """Each share-of ratio as its exact interval (bar) and Monte Carlo 90% range and median;
+    ``publishers`` name the footer's sources (by default: the article, IMF, World Bank)."""
     shares = ratios[ratios["unit"] == "fraction"].iloc[::-1]
+    sources = list(publishers) or [message("the_article", language), "IMF WEO",
+                                   message("world_bank", language) + " WDI"]
     fig, ax = style.new_figure(
         (7.2, 0.32 * len(shares) + 2.2),
         title=message("ratio_intervals_title", language),
         subtitle=message("ratio_intervals_subtitle", language),
-        footer=style.sources_line(["seasia.co", "IMF WEO", "World Bank WDI"], language),
+        footer=style.sources_line(sources, language),
         language=language,
     )
     y = np.arange(len(shares))

@@ -8,6 +8,9 @@ catalogue, because they differ between the languages ("$3 tn" but "3 triliun dol
 
 Rounding is half-up on the decimal value ("2.25" -> "2.3"), which is what readers
 expect, rather than the banker's rounding babel would otherwise apply.
+
+Country names are data, not catalogue entries: :func:`territory_name` gives CLDR's name
+of an ISO 3166 alpha-3 code in the reader's language ("FRA" -> "Prancis").
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import babel
 import babel.numbers
 import yaml
+from babel.core import get_global
 
 from crimefigures.errors import InputError, ParameterError
 
@@ -42,6 +47,21 @@ _EN_DASH = "–"
 
 
 # --- Languages and the catalogue ----------------------------------------------------------
+
+
+# World Bank aggregate codes CLDR knows by its own region codes.
+_AGGREGATES: dict[str, str] = {"WLD": "001"}
+
+
+def territory_name(code: str, language: str, fallback: str) -> str:
+    """CLDR's name of a country or aggregate (ISO 3166 alpha-3, as the reference table codes
+    them) in ``language``, without CLDR's parenthetical ("Myanmar (Burma)" -> "Myanmar");
+    ``fallback`` where CLDR has none."""
+    locale = babel.Locale.parse(BABEL_LOCALES[check_language(language)])
+    region = _AGGREGATES.get(code) or next(iter(get_global("territory_aliases").get(code, [])),
+                                           None)
+    name = locale.territories.get(region) if region and region != "ZZ" else None
+    return name.split(" (")[0] if name else fallback
 
 
 def check_language(language: str) -> str:
