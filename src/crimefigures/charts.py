@@ -140,7 +140,7 @@ def items_text(items: Sequence[str], language: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """'Illicit flows' -> 'illicit flows' for running text; 'IMF GDP' stays as it is."""
+    """'Port fees' -> 'port fees' for running text; 'IMF GDP' stays as it is."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
@@ -258,8 +258,8 @@ def _known_hedge(written: str) -> str:
 
 
 def hedged_text(hedge: str | None, bound: str, value: str, language: str) -> str:
-    """A value with its hedge as the reader's language words it: 'up to $3 trillion',
-    '1,000 or more', 'hingga 3 triliun dolar AS'. Without a hedge, the bound's own word
+    """A value with its hedge as the reader's language words it: 'up to $4 trillion',
+    '1,000 or more', 'hingga 4 triliun dolar AS'. Without a hedge, the bound's own word
     ('about' for approx); an exact figure or a range opener adds nothing."""
     if bound not in parse.BOUNDS:
         raise InputError(f"unknown bound {bound!r}", field="bound")
@@ -317,9 +317,9 @@ def _range_text(low: float, high: float, unit: str, noun: str | None, language: 
 
 def figure_phrase(bound: str, low: float, high: float, hedge: str | None, unit: str,
                   noun: str | None, language: str, money_style: str = "long") -> str:
-    """A figure as written, from its written ends: 'up to $3 trillion', 'hingga 3 triliun
-    dolar AS', 'about 40–70%'. ``unit`` is USD, percent, count or per_capita; ``money_style``
-    "short" gives chart labels ('up to $3 tn', 'hingga US$3 T')."""
+    """A figure as written, from its written ends: 'up to $4 trillion', 'hingga 4 triliun
+    dolar AS', 'about 20–30%'. ``unit`` is USD, percent, count or per_capita; ``money_style``
+    "short" gives chart labels ('up to $4 tn', 'hingga US$4 T')."""
     noun = noun if isinstance(noun, str) and noun else None
     if bound == "range":
         text = _range_text(low, high, unit, noun, language, money_style)
@@ -739,7 +739,7 @@ def _areas_text(tables: Tables, areas: Sequence[str], language: str) -> str:
 
 
 def _gdp_share(tables: Tables, ratio_id: str, language: str) -> str:
-    """'63–95% of France's GDP' / '2.0–3.0% of world GDP'."""
+    """'40–60% of the GDP of <area>' / '1.5–2.5% of world GDP'."""
     row = ratio_row(tables, ratio_id)
     areas = _gdp_areas(tables.spec.ratio(ratio_id).denominator) or []
     share = percent_range(row["low"], row["high"], language)
