@@ -403,30 +403,50 @@ SYNTHETIC_CLAIMS = (  # claim id, figure as written, measure, who said it, sourc
 )
 
 
-def synthetic_tables() -> charts.Tables:
+# For the fuller story: a small amount, a count of people and their rate per 1,000.
+SYNTHETIC_EXTRA = (
+    ("M3", "$12 million", "fees_recovered", "Port Authority of Examples", "$12 million"),
+    ("M4", "about 2,000 people", "people_affected", "Port Authority of Examples",
+     "around 2,000 people"),
+)
+SYNTHETIC_EXTRA_RATIOS = [
+    {"id": "recovered_to_losses", "numerator": ["M3"], "denominator": ["M1"],
+     "unit": "fraction",
+     "description": {"en": "Recovered over lost.", "id": "Pulih dibagi hilang."}},
+    {"id": "affected_per_1000", "numerator": ["M4"], "denominator": ["pop:SGP"], "scale": 1000,
+     "unit": "per_capita", "description": {"en": "Affected per 1,000.",
+                                           "id": "Terdampak per 1.000."}},
+]
+
+
+def synthetic_tables(full: bool = False) -> charts.Tables:
     """A story with two money claims, one ratio to world GDP, no counts and no sensitivity
-    sweep, built in memory from the real reference table."""
+    sweep, built in memory from the real reference table; ``full`` adds a small amount
+    (a share under 1% of the first), a count of people with a per-capita ratio, and a
+    sensitivity row, with no figures: choices in analysis.yml, so every default is used."""
     from crimefigures import parse
 
+    claims = (*SYNTHETIC_CLAIMS, *(SYNTHETIC_EXTRA if full else ()))
     figures = pd.DataFrame([{
         "claim_id": claim_id, "quote": f"losses of {text}", "figure_text": text,
         "measure": measure, "geography": "national", "period": "annual", "attributed_to": who,
         "reported_by": "", "primary_source_id": "report_2030", "status": "reviewed",
         "notes": "", **{f: getattr(parse.parse_figure(text), f)
                         for f in ("bound", "low", "high", "point", "unit", "noun", "hedge")},
-        "span_start": 0, "span_end": len(text)} for claim_id, text, measure, who, _ in
-        SYNTHETIC_CLAIMS])
+        "span_start": 0, "span_end": len(text)} for claim_id, text, measure, who, _ in claims])
+    extra = SYNTHETIC_EXTRA_RATIOS if full else []
     spec = parse_spec({
         "ratios": [{"id": "losses_to_world_gdp", "numerator": ["M1"],
                     "denominator": ["gdp:WLD"], "unit": "fraction",
                     "description": {"en": "Losses over world GDP.",
-                                    "id": "Kerugian dibagi PDB dunia."}}],
-        "headlines": ["losses_to_world_gdp"]}, file="synthetic/analysis.yml")
+                                    "id": "Kerugian dibagi PDB dunia."}}, *extra],
+        "headlines": ["losses_to_world_gdp", *(r["id"] for r in extra)]},
+        file="synthetic/analysis.yml")
     settings = ratios.Settings(draws=2_000, seed=7)
     table = reference.load_reference(FILES["reference"])
     computed = ratios.compute_ratios(figures, settings, table, spec.ratios)
     checks = []
-    for claim_id, text, _, _, source_text in SYNTHETIC_CLAIMS:
+    for claim_id, text, _, _, source_text in claims:
         article, source = parse.parse_figure(text), parse.parse_figure(source_text)
         a_low = article.low if article.low is not None else article.point
         s_low = source.low if source.low is not None else source.point
@@ -449,9 +469,19 @@ def synthetic_tables() -> charts.Tables:
     ], columns=["source_id", "publisher", "title", "url", "kind"])
     from crimefigures.ranges import RANGES_COLUMNS
 
+    sweep = pd.DataFrame(columns=list(RANGES_COLUMNS))
+    if full:
+        row = computed.set_index("ratio_id").loc["recovered_to_losses"]
+        sweep = pd.DataFrame([{
+            "ratio_id": "recovered_to_losses", "factor": "distribution",
+            "settings_tried": "uniform; triangular; lognormal90", "baseline_p50": row["mc_p50"],
+            "min_p50": row["mc_p50"] * 0.98, "max_p50": row["mc_p50"] * 1.01,
+            "setting_at_min": "lognormal90", "setting_at_max": "triangular",
+            "min_low": row["low"], "max_high": row["high"], "swing": row["mc_p50"] * 0.03,
+            "relative_swing": 0.03}], columns=list(RANGES_COLUMNS))
     return charts.Tables(
         figures=figures, ratios=computed, fact_check=pd.DataFrame(checks),
-        ranges=pd.DataFrame(columns=list(RANGES_COLUMNS)), sources=sources, reference=table,
+        ranges=sweep, sources=sources, reference=table,
         settings=settings, spec=spec,
         files={name: f"synthetic/{name}" for name in charts.TABLE_NAMES})
 
@@ -495,6 +525,37 @@ def test_a_second_story_draws_or_skips_every_kind_without_the_first_storys_names
     assert "Office of Examples" in " ".join(s["publisher"] for s in fig1_sources(entries))
     summary = publication.summary()
     assert list(summary.index) == list(charts.FIGURE_NAMES)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_a_fuller_story_draws_every_kind_from_its_defaults(language):
+    """No figures: choices at all: the small and large amounts, the per-capita rate and the
+    tornado ratio are found in the data."""
+    style.apply_house_style()
+    tables = synthetic_tables(full=True)
+    assert charts.small_large_choice(tables) == ("M3", "M1", None)
+    assert charts.per_capita_ratios(tables) == ("affected_per_1000",)
+    assert charts.tornado_choice(tables) == "recovered_to_losses"
+    for name in charts.FIGURE_NAMES:
+        chart = charts.draw_chart(name, tables, language=language)
+        text = _all_text(chart)
+        plt.close(chart.figure)
+        found = [word for word in FIRST_STORY_NAMES if word in text]
+        assert not found, (name, found)
+    fig4 = charts.enforcement_table(tables).set_index("element")
+    assert list(fig4.index) == ["large", "small", "small_per_unit", "small_squares"]
+    share = (12e6 / (40e9 * 1.1), 12e6 / (40e9 * 0.9))  # the checks' analysis intervals
+    np.testing.assert_allclose(fig4.loc["small_squares", ["low", "high"]].to_numpy(float),
+                               [share[0] * 10_000, share[1] * 10_000])
+    fig5 = charts.victims_table(tables)
+    population = reference.population("SGP", year=tables.settings.population_year,
+                                      reference=tables.reference).value
+    article = fig5[fig5["side"] == "article"].iloc[0]
+    assert math.isclose(article["written_low_per_1000"], 2000 * 1000 / population)
+    singapore = {"en": "Singapore", "id": "Singapura"}[language]
+    chart = charts.victims_per_1000(tables, language=language)
+    plt.close(chart.figure)
+    assert singapore in chart.title and "Port Authority of Examples" in chart.title
 
 
 def fig1_sources(entries: dict) -> list[dict]:

@@ -287,3 +287,16 @@ def test_no_area_names_in_the_catalogue():
     assert i18n.territory_name("MMR", "id", "x") == "Myanmar"  # CLDR's "(Burma)" dropped
     assert i18n.territory_name("WLD", "id", "x") == "Dunia"
     assert i18n.territory_name("XXX", "id", "fallback") == "fallback"
+
+
+@pytest.mark.parametrize(("bound", "hedge", "en", "id"), [
+    ("exact", None, "SGD 5.4 billion", "5,4 miliar SGD"),
+    ("upper", "up to", "up to SGD 5.4 billion", "hingga 5,4 miliar SGD"),
+    ("range", None, "SGD 4–6 billion", "4–6 miliar SGD"),
+])  # fmt: skip
+def test_money_in_other_currencies_is_worded_by_its_code(bound, hedge, en, id):
+    from crimefigures import charts
+
+    low, high = (4e9, 6e9) if bound == "range" else (5.4e9, 5.4e9)
+    for language, expected in (("en", en), ("id", id)):
+        assert charts.figure_phrase(bound, low, high, hedge, "SGD", None, language) == expected

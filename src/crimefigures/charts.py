@@ -33,12 +33,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 
-from crimefigures import factcheck, ledger, parse, paths, ranges, ratios, reference, style
+from crimefigures import factcheck, ledger, parse, paths, ranges, ratios, reference, style, units
 from crimefigures.analysis_spec import AnalysisSpec, load_spec
 from crimefigures.errors import InputError, ParameterError
 from crimefigures.i18n import (
     BABEL_LOCALES,
     format_amount,
+    format_amount_interval,
     format_count,
     format_interval,
     format_money,
@@ -282,10 +283,20 @@ def written_ends(bound: str, low: float, high: float, point: float) -> tuple[flo
     raise InputError(f"unknown bound {bound!r}", field="bound")
 
 
+def _other_money(amount: str, code: str, language: str, money_style: str) -> str:
+    """Money in a currency other than US dollars, by its ISO code: 'SGD 5.4 billion'."""
+    return message("money_other_short" if money_style == "short" else "money_other", language,
+                   code=code, amount=amount)
+
+
 def _amount_text(value: float, unit: str, noun: str | None, language: str,
                  money_style: str = "long") -> str:
     if unit == "USD":
         return money_text(value, language, money_style)
+    if units.is_currency(unit):
+        amount = format_amount(value, language, digits=money_digits(value),
+                               style="short" if money_style == "short" else "long")
+        return _other_money(amount, unit, language, money_style)
     if unit == "percent":
         return format_percent(value / 100, language, 1)
     if unit == "count" and noun:
@@ -303,6 +314,11 @@ def _range_text(low: float, high: float, unit: str, noun: str | None, language: 
                 money_style: str = "long") -> str:
     if unit == "USD":
         return money_range(low, high, language, money_style)
+    if units.is_currency(unit):
+        style_name = "short" if money_style == "short" else "long"
+        digits = max(money_digits(low), money_digits(high))
+        amount = format_amount_interval(low, high, language, digits=digits, style=style_name)
+        return _other_money(amount, unit, language, money_style)
     if unit == "percent":
         return format_interval(low / 100, high / 100, "percent", language, digits=1)
     if unit == "count" and noun and f"noun_{noun}" in load_catalogue():

@@ -361,6 +361,21 @@ def format_interval(
     return message("count_interval", language, low=low_piece, high=high_piece, noun=noun)
 
 
+def format_amount_interval(low: Any, high: Any, language: str, *, digits: int = 1,
+                           style: MoneyStyle = "long") -> str:
+    """A range of amounts sharing a scale word where they can: "4–6 billion", "4–6 miliar"
+    (the caller adds the unit, e.g. a currency code)."""
+    digits = _check_digits(digits)
+    check_language(language)
+    low_number, high_number = _to_decimal(low, "low"), _to_decimal(high, "high")
+    if not 0 <= low_number <= high_number:
+        raise ParameterError(f"interval {low!r}–{high!r} is not ordered and non-negative",
+                             field="low")
+    low_piece, high_piece, _ = _interval_pieces(low_number, high_number, digits, language,
+                                                _check_style(style))
+    return message("plain_interval", language, low=low_piece, high=high_piece)
+
+
 def _interval_pieces(
     low: Decimal, high: Decimal, digits: int, language: str, style: MoneyStyle
 ) -> tuple[str, str, bool]:
