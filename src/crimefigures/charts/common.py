@@ -378,7 +378,7 @@ def ratio_label(tables: Tables, ratio_id: str, language: str) -> str:
     top = " × ".join(_term_label(tables, t, language) for t in spec.numerator)
     if spec.denominator:
         bottom = " + ".join(_term_label(tables, t, language) for t in spec.denominator)
-        top = message("ratio_of", language, top=top, bottom=bottom)
+        top = message("divided_by", language, top=top, bottom=bottom)
     return story_label(tables, f"ratio_{ratio_id}", language, top)
 
 

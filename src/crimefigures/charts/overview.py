@@ -21,8 +21,8 @@ def ratio_intervals(ratios: pd.DataFrame, *, language: str = "en",
                                    message("world_bank", language) + " WDI"]
     fig, ax = style.new_figure(
         (7.2, 0.32 * len(shares) + 2.2),
-        title=message("ratio_intervals_title", language),
-        subtitle=message("ratio_intervals_subtitle", language),
+        title=message("overview_title", language),
+        subtitle=message("overview_subtitle", language),
         footer=style.sources_line(sources, language),
         language=language,
     )
