@@ -60,7 +60,7 @@ def test_catalogue_check_reports_missing_languages_and_mismatched_fields():
     [
         "log_scale", "source", "sources", "article", "primary_source", "us_dollars", "people",
         "per_1000_inhabitants", "made_with", "estimate", "hedge_up_to", "hedge_more_than",
-        "hedge_about", "hedge_nearly", "hedge_between", "verdict_consistent",
+        "hedge_about", "hedge_nearly", "verdict_consistent",
         "verdict_overstated", "verdict_understated", "verdict_misattributed",
         "verdict_hedge_inverted", "verdict_scope_changed", "verdict_date_changed",
         "verdict_unverified",
@@ -79,8 +79,8 @@ def test_indonesian_phrases_are_proper_indonesian():
     assert message("source", "id") == "Sumber"
     assert message("estimate", "id") == "perkiraan"
     assert message("scale_thousand_long", "id") == "ribu"
-    assert message("hedge_between", "id", low="2", high="3") == "antara 2 dan 3"
-    assert message("hedge_between", "en", low="2", high="3") == "between 2 and 3"
+    assert message("hedge_up_to", "id", value="3") == "hingga 3"
+    assert message("hedge_or_more", "id", value="3") == "3 atau lebih"
 
 
 def test_unknown_language_is_refused_naming_the_valid_ones():
@@ -101,8 +101,8 @@ def test_unknown_message_id_is_named_with_suggestions():
 
 
 def test_missing_format_field_is_named():
-    with pytest.raises(ParameterError, match="hedge_between.*high, low"):
-        message("hedge_between", "en")
+    with pytest.raises(ParameterError, match="plain_interval.*high, low"):
+        message("plain_interval", "en")
 
 
 # --- Plain numbers ------------------------------------------------------------------------
@@ -212,3 +212,91 @@ def test_reversed_or_negative_intervals_are_refused():
 def test_unknown_interval_unit_is_refused():
     with pytest.raises(ParameterError, match="'usd', 'percent' or a noun key"):
         format_interval(1, 2, "euros", "en")
+
+
+# --- Hedges and bounds: every word the parser can record has wording in both languages ----
+
+
+def _parser_hedges() -> list[tuple[str, str]]:
+    """(hedge as the figure records it, its bound), for every word the parser knows."""
+    from crimefigures import parse
+
+    pre = list(parse.HEDGES.items())
+    post = [(hedge.lstrip("-"), bound) for hedge, bound in parse.POST_HEDGES.items()]
+    return [*pre, *post, ("between", parse.RANGE), ("from", parse.RANGE)]
+
+
+@pytest.mark.parametrize(("hedge", "bound"), _parser_hedges())
+def test_every_hedge_the_parser_records_is_worded_in_both_languages(hedge, bound):
+    from crimefigures import charts
+
+    texts = {}
+    for language in LANGUAGES:
+        text = charts.hedged_text(hedge, bound, "<N>", language)
+        assert "<N>" in text and text.strip(), (hedge, language)
+        texts[language] = text
+    if hedge not in ("between", "from"):  # a range opener adds nothing to the range
+        assert texts["en"] != "<N>" and texts["id"] != "<N>", hedge
+        assert texts["en"] != texts["id"], f"{hedge}: not translated"
+
+
+def test_the_catalogue_covers_exactly_the_parsers_hedges():
+    """No hedge without wording, and no wording for a hedge the parser cannot record."""
+    from crimefigures import charts
+
+    keys = {charts.hedge_key(hedge) for hedge, _ in _parser_hedges()}
+    in_catalogue = {key for key in i18n.load_catalogue() if key.startswith("hedge_")}
+    assert keys == in_catalogue
+
+
+@pytest.mark.parametrize("bound", ["exact", "approx", "upper", "lower", "range"])
+def test_every_bound_without_a_hedge_word_is_worded_in_both_languages(bound):
+    from crimefigures import charts, parse
+
+    assert bound in parse.BOUNDS
+    texts = {language: charts.hedged_text(None, bound, "<N>", language)
+             for language in LANGUAGES}
+    assert all("<N>" in text for text in texts.values())
+    if bound in ("approx", "upper", "lower"):
+        assert texts["en"] != texts["id"]
+
+
+@pytest.mark.parametrize(("hedge", "bound"), [h for h in _parser_hedges()
+                                              if h[0] not in ("between", "from")])
+def test_a_parsed_hedged_figure_reads_back_in_both_languages(hedge, bound):
+    """Parse '<hedge> 5,000 people' (or '5,000<post-hedge> people') and word it."""
+    from crimefigures import charts, parse
+
+    post = {h.lstrip("-"): h for h in parse.POST_HEDGES}
+    phrase = (f"5,000{post[hedge]} people" if hedge in ("+", "plus", "odd")
+              else f"5,000 {post[hedge]} people" if hedge in post
+              else f"{hedge} 5,000 people")
+    figure = parse.parse_figure(phrase)
+    assert figure.bound == bound
+    value = figure.high if bound == "upper" else figure.low if bound == "lower" else figure.point
+    for language in LANGUAGES:
+        text = charts.figure_phrase(figure.bound, value, value, figure.hedge, figure.unit,
+                                    figure.noun, language)
+        assert format_number(5000, language) in text, (phrase, language, text)
+
+
+def test_no_area_names_in_the_catalogue():
+    """Country names come from the reference table and CLDR, not the catalogue."""
+    assert not [key for key in i18n.load_catalogue() if key.startswith("area_")]
+    assert i18n.territory_name("FRA", "id", "x") == "Prancis"
+    assert i18n.territory_name("MMR", "id", "x") == "Myanmar"  # CLDR's "(Burma)" dropped
+    assert i18n.territory_name("WLD", "id", "x") == "Dunia"
+    assert i18n.territory_name("XXX", "id", "fallback") == "fallback"
+
+
+@pytest.mark.parametrize(("bound", "hedge", "en", "id"), [
+    ("exact", None, "SGD 5.4 billion", "5,4 miliar SGD"),
+    ("upper", "up to", "up to SGD 5.4 billion", "hingga 5,4 miliar SGD"),
+    ("range", None, "SGD 4–6 billion", "4–6 miliar SGD"),
+])  # fmt: skip
+def test_money_in_other_currencies_is_worded_by_its_code(bound, hedge, en, id):
+    from crimefigures import charts
+
+    low, high = (4e9, 6e9) if bound == "range" else (5.4e9, 5.4e9)
+    for language, expected in (("en", en), ("id", id)):
+        assert charts.figure_phrase(bound, low, high, hedge, "SGD", None, language) == expected

@@ -2,12 +2,15 @@
 
 Every string a figure shows comes from one catalogue, ``messages.yml``, so a chart is
 written once and rendered in either language. Numbers use babel's locale data for the
-decimal and group symbols ("3,500.5" in en_US, "3.500,5" in id_ID); the scale words
+decimal and group symbols ("4,200.5" in en_US, "4.200,5" in id_ID); the scale words
 ("trillion", "triliun") and the order of number, unit and currency come from the
-catalogue, because they differ between the languages ("$3 tn" but "3 triliun dolar AS").
+catalogue, because they differ between the languages ("$4 tn" but "4 triliun dolar AS").
 
 Rounding is half-up on the decimal value ("2.25" -> "2.3"), which is what readers
 expect, rather than the banker's rounding babel would otherwise apply.
+
+Country names are data, not catalogue entries: :func:`territory_name` gives CLDR's name
+of an ISO 3166 alpha-3 code in the reader's language ("DEU" -> "Jerman").
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import babel
 import babel.numbers
 import yaml
+from babel.core import get_global
 
 from crimefigures.errors import InputError, ParameterError
 
@@ -42,6 +47,21 @@ _EN_DASH = "–"
 
 
 # --- Languages and the catalogue ----------------------------------------------------------
+
+
+# World Bank aggregate codes CLDR knows by its own region codes.
+_AGGREGATES: dict[str, str] = {"WLD": "001"}
+
+
+def territory_name(code: str, language: str, fallback: str) -> str:
+    """CLDR's name of a country or aggregate (ISO 3166 alpha-3, as the reference table codes
+    them) in ``language``, without CLDR's parenthetical ("X (Y)" -> "X");
+    ``fallback`` where CLDR has none."""
+    locale = babel.Locale.parse(BABEL_LOCALES[check_language(language)])
+    region = _AGGREGATES.get(code) or next(iter(get_global("territory_aliases").get(code, [])),
+                                           None)
+    name = locale.territories.get(region) if region and region != "ZZ" else None
+    return name.split(" (")[0] if name else fallback
 
 
 def check_language(language: str) -> str:
@@ -169,7 +189,7 @@ def _babel(number: Decimal, language: str, pattern: str) -> str:
 def format_number(value: Any, language: str, digits: int = 0) -> str:
     """Group digits, round half-up to at most ``digits`` decimals, drop trailing zeros.
 
-    ``format_number(3500, "id") == "3.500"``; ``format_number(2.50, "en", 2) == "2.5"``.
+    ``format_number(4200, "id") == "4.200"``; ``format_number(2.50, "en", 2) == "2.5"``.
     """
     digits = _check_digits(digits)
     number = _round_half_up(_to_decimal(value), digits)
@@ -214,7 +234,7 @@ def _scale_index(magnitude: Decimal, digits: int) -> int:
 def _scaled_piece(
     magnitude: Decimal, index: int, digits: int, language: str, style: MoneyStyle
 ) -> str:
-    """A non-negative magnitude written at scale ``index``: "3.1 trillion", "3,500"."""
+    """A non-negative magnitude written at scale ``index``: "5.2 trillion", "4,200"."""
     if index < 0:
         return format_number(magnitude, language, digits)
     factor, name = _SCALES[index]
@@ -225,7 +245,7 @@ def _scaled_piece(
 def format_amount(
     value: Any, language: str, *, digits: int = 1, style: MoneyStyle = "long"
 ) -> str:
-    """A number with a scale word from a million up: "3.1 million", "3,1 juta", "3,500"."""
+    """A number with a scale word from a million up: "5.2 million", "5,2 juta", "4,200"."""
     digits = _check_digits(digits)
     check_language(language)
     number = _to_decimal(value)
@@ -247,9 +267,9 @@ def format_money(
 ) -> str:
     """US dollars for a reader.
 
-    long:  en "$3.1 trillion", id "3,1 triliun dolar AS" (prose, captions)
-    short: en "$3.1 tn",       id "US$3,1 T"             (labels, legends)
-    tick:  en "$3 tn",         id "3 triliun"            (axis ticks; unit in the axis label)
+    long:  en "$5.2 trillion", id "5,2 triliun dolar AS" (prose, captions)
+    short: en "$5.2 tn",       id "US$5,2 T"             (labels, legends)
+    tick:  en "$4 tn",         id "4 triliun"            (axis ticks; unit in the axis label)
     """
     style = _check_style(style)
     amount = format_amount(value_usd, language, digits=digits, style=style)
@@ -270,7 +290,7 @@ def _noun(noun_key: str, language: str, value: Decimal) -> str:
 
 
 def format_count(value: Any, noun_key: str, language: str, *, digits: int = 1) -> str:
-    """A count of things: en "3,500 arrests", id "3.500 penangkapan".
+    """A count of things: en "4,200 arrests", id "4.200 penangkapan".
 
     Below a million the count is rounded to a whole number; from a million up it takes
     a scale word with at most ``digits`` decimals ("1.2 million people").
@@ -298,11 +318,11 @@ def format_interval(
     digits: int = 1,
     style: Literal["long", "short"] = "long",
 ) -> str:
-    """A range: unit "usd" -> "$2–3 trillion" / "2–3 triliun dolar AS"; "percent" takes
+    """A range: unit "usd" -> "$6–8 trillion" / "6–8 triliun dolar AS"; "percent" takes
     FRACTIONS -> "20–30%"; a noun key ("noun_people") -> "2–3 million people".
 
     Both ends share one scale word when the low end takes the same scale on its own
-    (or is 0); otherwise each end carries its own ("$500 billion–$3 trillion").
+    (or is 0); otherwise each end carries its own ("$500 billion–$8 trillion").
     """
     digits = _check_digits(digits)
     check_language(language)
@@ -341,13 +361,28 @@ def format_interval(
     return message("count_interval", language, low=low_piece, high=high_piece, noun=noun)
 
 
+def format_amount_interval(low: Any, high: Any, language: str, *, digits: int = 1,
+                           style: MoneyStyle = "long") -> str:
+    """A range of amounts sharing a scale word where they can: "4–6 billion", "4–6 miliar"
+    (the caller adds the unit, e.g. a currency code)."""
+    digits = _check_digits(digits)
+    check_language(language)
+    low_number, high_number = _to_decimal(low, "low"), _to_decimal(high, "high")
+    if not 0 <= low_number <= high_number:
+        raise ParameterError(f"interval {low!r}–{high!r} is not ordered and non-negative",
+                             field="low")
+    low_piece, high_piece, _ = _interval_pieces(low_number, high_number, digits, language,
+                                                _check_style(style))
+    return message("plain_interval", language, low=low_piece, high=high_piece)
+
+
 def _interval_pieces(
     low: Decimal, high: Decimal, digits: int, language: str, style: MoneyStyle
 ) -> tuple[str, str, bool]:
     """The two ends as text, and whether they share the high end's scale word.
 
     They share it only when the low end would take the same scale on its own (or is 0):
-    "2–3 trillion", never "0.01–3 trillion", which hides the low end's size.
+    "6–8 trillion", never "0.01–8 trillion", which hides the low end's size.
     """
     index = _scale_index(high, digits)
     if low.is_zero() or _scale_index(low, digits) == index:

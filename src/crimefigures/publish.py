@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +141,16 @@ def publish_chart(chart: Any, *, sources_table: pd.DataFrame, output_dir: str | 
     )
 
 
+def skipped_entry(name: str, reason: str) -> dict[str, Any]:
+    """The manifest entry of a figure kind the story has no data for."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ParameterError(f"figure name {name!r} must be lower-case letters, digits and "
+                             "underscores", field="name")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ParameterError(f"{name}: a skipped figure needs a reason", field="skipped")
+    return {"name": name, "skipped": reason}
+
+
 def manifest_text(entries: Iterable[Mapping[str, Any]]) -> str:
     """The manifest document: figures sorted by name, keys sorted, stable JSON."""
     figures = sorted((dict(entry) for entry in entries), key=lambda entry: entry["name"])
@@ -182,11 +192,39 @@ class Publication:
             chart, sources_table=self.sources_table, output_dir=self.output_dir,
             notebook=self.notebook, parameters=self.parameters, inputs=self.inputs))
 
+    def add_or_skip(self, name: str, build: Callable[..., Any], *args: Any,
+                    **kwargs: Any) -> dict[str, Any]:
+        """Publish ``build(*args, **kwargs)``, or, when it raises
+        :class:`crimefigures.charts.NoData`, record ``name`` as skipped with the reason;
+        returns the manifest entry."""
+        from crimefigures.charts import NoData  # charts imports matplotlib and the analysis
+
+        try:
+            chart = build(*args, **kwargs)
+        except NoData as exc:
+            entry = skipped_entry(name, exc.reason)
+            self.entries.append(entry)
+            return entry
+        if chart.name != name:
+            raise ParameterError(f"built {chart.name!r}, not {name!r}", field="name")
+        self.add(chart)
+        return self.entries[-1]
+
+    @property
+    def published(self) -> list[dict[str, Any]]:
+        return [e for e in self.entries if not e.get("skipped")]
+
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        return [e for e in self.entries if e.get("skipped")]
+
     def finish(self) -> Path:
         """Write the manifest of everything added."""
         return write_manifest(self.entries, self.output_dir)
 
     def summary(self) -> pd.DataFrame:
-        """Name, title and alt text of each figure, for the notebook."""
-        return pd.DataFrame([{"figure": e["name"], "title": e["title"], "alt text": e["alt"]}
-                             for e in self.entries]).set_index("figure")
+        """Name, title and alt text of each figure (or why it was skipped), for the notebook."""
+        return pd.DataFrame(
+            [{"figure": e["name"], "title": e.get("title", ""),
+              "alt text": e.get("alt", f"skipped: {e.get('skipped', '')}")}
+             for e in self.entries], columns=["figure", "title", "alt text"]).set_index("figure")

@@ -284,7 +284,7 @@ def _figure_size(size: str | tuple[float, float]) -> tuple[str, tuple[float, flo
 
 
 def _unbreakable_words(paragraph: str) -> list[str]:
-    """Words to wrap, a number kept with the word after it ("$3 tn", "3 triliun")."""
+    """Words to wrap, a number kept with the word after it ("$4 tn", "4 triliun")."""
     words: list[str] = []
     for word in paragraph.split(" "):
         if not word:
@@ -506,8 +506,8 @@ def axis_label(label: str, language: str, *, log: bool = False) -> str:
 
 
 def money_formatter(language: str) -> ticker.Formatter:
-    """Ticks in US dollars: en "$3 tn", "$50 bn", "$300 m"; id "3 triliun", "50 miliar",
-    "300 juta" (the Indonesian axis label carries "dolar AS")."""
+    """Ticks in US dollars: en "$4 tn", "$60 bn", "$700 m"; id "4 triliun", "60 miliar",
+    "700 juta" (the Indonesian axis label carries "dolar AS")."""
     check_language(language)
     return ticker.FuncFormatter(
         lambda value, _pos=None: format_money(value, language, digits=2, style="tick")
@@ -515,7 +515,7 @@ def money_formatter(language: str) -> ticker.Formatter:
 
 
 def count_formatter(language: str) -> ticker.Formatter:
-    """Ticks for counts: "3,500" / "3.500", and "2 million" / "2 juta" from a million up."""
+    """Ticks for counts: "4,200" / "4.200", and "2 million" / "2 juta" from a million up."""
     check_language(language)
     return ticker.FuncFormatter(lambda value, _pos=None: format_amount(value, language, digits=2))
 
