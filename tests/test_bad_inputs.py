@@ -11,7 +11,8 @@ one input, and checks three things:
   a notebook reads ``error: notebooks/X.ipynb failed in cell N: InputError: <file, row, field>``;
 * every previously published output under ``data/processed/``, ``figures/`` and ``reports/`` is
   byte-identical to what it was before the run. A failed run legitimately updates
-  ``reports/run_summary.json``, ``reports/run_state.json`` and ``reports/<story>/failed/``, and the lock
+  ``reports/run_summary.json``, ``reports/run_state.json`` and ``reports/<story>/failed/``, and
+  the lock
   file ``reports/.run.lock`` and the staging area ``reports/.staging/`` are not outputs, so
   those are left out of the comparison (staging must hold no file afterwards, though).
 

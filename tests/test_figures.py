@@ -592,9 +592,6 @@ def test_story_choices_and_labels_come_from_analysis_yml(tables):
 
 # Files of the figures code that must name no story (the lead's modules are checked elsewhere).
 FIGURE_CODE = ("charts/*.py", "i18n.py", "style.py", "publish.py")
-# Catalogue entries that still carry the first story's labels until they move to its
-# analysis.yml (figures.titles); charts reads analysis.yml first.
-STORY_LABEL_PREFIXES = ("measure_", "ratio_")
 
 
 def _first_story_words() -> set[str]:
@@ -621,8 +618,6 @@ def test_no_story_is_named_in_the_figures_code_or_the_catalogue():
         assert not found, (name, found)
     catalogue = yaml.safe_load((source / "messages.yml").read_text(encoding="utf-8"))
     for key, entry in catalogue.items():
-        if key.startswith(STORY_LABEL_PREFIXES):
-            continue
         text = " ".join(entry.values())
         found = sorted(w for w in words if w in text)
         assert not found, (key, found)

@@ -328,7 +328,8 @@ def test_string_parameter_arrives_as_a_literal_and_runs_nothing(
     assert written == value
     assert not marker.exists()
     assert "pwned" not in result.stdout
-    executed = json.loads((fixture_root / "reports" / "fixture-story" / "notebooks" / "fixture.ipynb").read_text())
+    executed_path = fixture_root / "reports" / "fixture-story" / "notebooks" / "fixture.ipynb"
+    executed = json.loads(executed_path.read_text())
     assert executed["metadata"]["papermill"]["parameters"]["content"] == value
 
 

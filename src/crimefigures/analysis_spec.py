@@ -123,6 +123,9 @@ class FigureChoices(_Strict):
     large_amount: str | None = None
     per_count: str | None = None
     tornado_ratio: Identifier | None = None
+    # What a claim measures (measure_<measure>) and what a ratio divides (ratio_<id>), in
+    # the story's own words; the figures build a plainer label from the data without them.
+    labels: dict[str, Words] = Field(default_factory=dict)
     titles: dict[str, Words] = Field(default_factory=dict)
     captions: dict[str, Words] = Field(default_factory=dict)
 

@@ -345,18 +345,13 @@ def area_name(tables: Tables, code: str, language: str) -> str:
 
 def story_label(tables: Tables, key: str, language: str, fallback: str) -> str:
     """A label only the story can give (what a claim measures, what a ratio divides): the
-    story's ``analysis.yml`` ``figures.titles[key]``, else a catalogue entry of that key,
-    else ``fallback`` (built from the data)."""
-    words = tables.spec.figures.titles.get(key)
-    if words is not None:
-        return words.get(language)
-    if key in load_catalogue():
-        return message(key, language)
-    return fallback
+    story's ``analysis.yml`` ``figures.labels[key]``, else ``fallback`` (built from the data)."""
+    words = tables.spec.figures.labels.get(key)
+    return words.get(language) if words is not None else fallback
 
 
 def measure_label(tables: Tables, measure: str, language: str) -> str:
-    """What a claim measures ('figures.titles.measure_<measure>'); else the measure id read
+    """What a claim measures ('figures.labels.measure_<measure>'); else the measure id read
     as words."""
     return story_label(tables, f"measure_{measure}", language,
                        measure.replace("_", " ").strip().capitalize())
@@ -373,7 +368,7 @@ def _term_label(tables: Tables, term: str, language: str) -> str:
 
 
 def ratio_label(tables: Tables, ratio_id: str, language: str) -> str:
-    """What a ratio divides ('figures.titles.ratio_<id>'); else its terms, 'A ÷ B'."""
+    """What a ratio divides ('figures.labels.ratio_<id>'); else its terms, 'A ÷ B'."""
     spec = tables.spec.ratio(ratio_id)
     top = " × ".join(_term_label(tables, t, language) for t in spec.numerator)
     if spec.denominator:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -44,27 +45,41 @@ def money_claims_table(tables: Tables) -> pd.DataFrame:
     rows = []
     for claim in money.itertuples():
         check = check_row(tables, claim.claim_id)
-        written = source_figure(tables, check)
-        if written.unit != "USD":
-            raise InputError(f"the source of {claim.claim_id} is in {written.unit}, not USD",
-                             file=tables.files["fact_check"], field="source_figure_text")
+        written, converted_from = _in_usd(tables, source_figure(tables, check), claim.claim_id)
         common = {"claim_id": claim.claim_id, "measure": claim.measure,
                   "verdict": check["verdict"], "verdict_basis": check["verdict_basis"]}
         low, high = written_ends(claim.bound, claim.low, claim.high, claim.point)
         rows.append({**common, "side": "article", "source_id": article_id,
-                     "bound": claim.bound, "hedge": _text(claim.hedge), "low": low, "high": high})
+                     "bound": claim.bound, "hedge": _text(claim.hedge), "low": low, "high": high,
+                     "converted_from": ""})
         low, high = written_ends(written.bound, _nan(written.low), _nan(written.high),
                                  _nan(written.point))
         rows.append({**common, "side": "source", "source_id": check["source_id"],
                      "bound": written.bound, "hedge": written.hedge or "", "low": low,
-                     "high": high})
+                     "high": high, "converted_from": converted_from})
     table = pd.DataFrame(rows)
     size = table[table["side"] == "article"].set_index("claim_id")[["low", "high"]].max(axis=1)
     order = size.sort_values(ascending=False, kind="mergesort").index
     table["order"] = table["claim_id"].map({c: i for i, c in enumerate(order)})
     table = table.sort_values(["order", "side"], kind="mergesort").reset_index(drop=True)
     return table[["order", "claim_id", "measure", "side", "source_id", "bound", "hedge", "low",
-                  "high", "verdict", "verdict_basis"]]
+                  "high", "converted_from", "verdict", "verdict_basis"]]
+
+
+def _in_usd(tables: Tables, written, claim_id: str):
+    """A source's figure in US dollars: another currency is converted at the cited annual
+    rate for the settings' exchange-rate year; returns the figure and the code it was in."""
+    if written.unit == "USD":
+        return written, ""
+    from crimefigures import exchange, units
+
+    if not units.is_currency(written.unit):
+        raise InputError(f"the source of {claim_id} is in {written.unit}, not money",
+                         file=tables.files["fact_check"], field="source_figure_text")
+    rate = exchange.to_usd(1.0, written.unit, tables.settings.exchange_rate_year).value_usd
+    scaled = {k: (None if getattr(written, k) is None else getattr(written, k) * rate)
+              for k in ("low", "high", "point")}
+    return dataclasses.replace(written, unit="USD", **scaled), written.unit
 
 
 def numbers_match(verdict: str, basis: str) -> bool:
@@ -115,6 +130,11 @@ def money_claims(tables: Tables, *, language: str) -> Chart:
              for m, a, s in _pairs(data)]
     alt = message("fig1_alt", language, n=n, matched=matched, items=items_text(items, language))
     caption = message("fig1_caption", language, n=n, low=low_text, high=high_text)
+    converted = sorted(set(data["converted_from"]) - {""})
+    if converted:
+        caption += " " + message("fig1_caption_converted", language,
+                                 codes=items_text(converted, language),
+                                 year=tables.settings.exchange_rate_year)
     if reworded:
         caption += " " + message("fig1_caption_reworded", language, n=n, reworded=reworded)
     caption = chart_caption(tables, name, caption, language)
