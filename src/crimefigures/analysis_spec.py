@@ -4,9 +4,9 @@ The file says which ratios to compute (numerator and denominator terms, scale, r
 unit, a description in English and Indonesian), which of them are the headlines, the
 statements tested under the sensitivity sweep, the consistency checks, the economies to
 draw as yardsticks, and the choices a figure cannot take from the data. A term is a
-claim id (``C04``) or a yardstick: ``gdp:FRA`` (GDP from the settings' publisher,
+claim id (``C7``) or a yardstick: ``gdp:DEU`` (GDP from the settings' publisher,
 release and year), ``gdp_imf:FRA`` (the IMF whatever the settings say), ``pop:KHM``.
-In a check a term may also be ``source:C11`` (the primary source's figure for a claim)
+In a check a term may also be ``source:C7`` (the primary source's figure for a claim)
 or ``bench:<benchmark_id>``.
 
 Any problem is one line naming the file and the key path (``ratios[3].unit``).

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run only this language's figure steps (and the steps they need)")
 
     parse = commands.add_parser("parse", help="parse one figure phrase to JSON")
-    parse.add_argument("phrase", nargs="?", help="e.g. 'up to $3 trillion'")
+    parse.add_argument("phrase", nargs="?", help="e.g. 'up to $5 billion'")
     parse.add_argument("--batch", action="store_true", help="one phrase per line on stdin")
 
     extract = commands.add_parser("extract", help="every figure in a text, one JSON per line")
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", default=".", help="directory for the two draft CSVs")
 
     new = commands.add_parser("new-story", help="make a story from a text file or saved page")
-    new.add_argument("slug", help="the story's folder name, e.g. usip-2024-05")
+    new.add_argument("slug", help="the story's folder name, e.g. lagos-fraud-2025")
     new.add_argument("--article", required=True, help="a text file or a saved HTML page")
     for option in ("outlet", "title", "url", "date", "credited-to", "language"):
         new.add_argument(f"--{option}", default="", help=f"the article's {option}")

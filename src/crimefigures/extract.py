@@ -7,7 +7,7 @@ names, clock times, ordinals, time spans and measures are never returned.
 
 `find_number_tokens` lists EVERY numeric token, figures or not, so a coverage check can demand
 that each one is inside an extracted figure or deliberately ignored. Tokens are never merged:
-"between $2 trillion and $3 trillion" holds four tokens ("2", "trillion", "3", "trillion"),
+"between $4 billion and $6 billion" holds four tokens ("4", "billion", "6", "billion"),
 each inside the one figure's span.
 """
 
@@ -49,7 +49,7 @@ TOKEN_WORDS: Final = (
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 # Terminal punctuation (with closing quotes or brackets) before a space and a likely sentence
-# opening. "$3.1 trillion" never matches: no space follows its dot.
+# opening. "$4.2 billion" never matches: no space follows its dot.
 _SENTENCE_END_RE = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s+[\"'‘“(\[]*[A-Z0-9])")
 _WORD_BEFORE_STOP_RE = re.compile(r"[^\s(\[\"'‘“]+\Z")
 _INITIALS_RE = re.compile(r"(?:[a-z]\.)*[a-z]")  # "J", "U.S", "U.N"

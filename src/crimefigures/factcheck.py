@@ -166,7 +166,7 @@ def hedge_change(article_bound: str, source_bound: str) -> str:
 
 
 def rounding_halfwidth(figure_text: str, interval: Interval) -> float:
-    """Half a unit in the last written digit: '$3.1 trillion' is exact to +/-0.05 trillion."""
+    """Half a unit in the last written digit: '$4.2 billion' is exact to +/-0.05 billion."""
     match = re.search(r"\d[\d,]*(?:\.(\d+))?", figure_text)
     if not match or interval.midpoint == 0:
         return 0.0

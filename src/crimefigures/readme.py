@@ -82,7 +82,7 @@ def _money_parts(value: float) -> tuple[str, str]:
 
 
 def format_money(value: float) -> str:
-    """US dollars in words: 3e8 -> '$300 million', 3.1e12 -> '$3.1 trillion'."""
+    """US dollars in words: 7e8 -> '$700 million', 4.2e12 -> '$4.2 trillion'."""
     number, word = _money_parts(value)
     return f"${number} {word}".rstrip()
 

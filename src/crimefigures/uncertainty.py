@@ -1,6 +1,6 @@
 """Interval and Monte Carlo arithmetic for hedged figures.
 
-A ledger figure such as "about 3,500" or "up to $3 trillion" becomes an
+A ledger figure such as "about 2,000" or "up to $5 billion" becomes an
 *analysis interval* (:func:`analysis_interval`) under the assumptions in
 :class:`HedgeConstants`. Ratios and sums of such figures are then reported two
 ways:
