@@ -130,8 +130,39 @@ class FigureChoices(_Strict):
     captions: dict[str, Words] = Field(default_factory=dict)
 
 
+class StorySettings(_Strict):
+    """Defaults this story's analysis runs with where notebook 02 leaves a setting unset."""
+
+    gdp_source: Literal["imf_weo", "world_bank"] | None = None
+    weo_vintage: str | None = None
+    gdp_year: int | None = Field(default=None, ge=1960, le=2030)
+    population_year: int | None = Field(default=None, ge=1960, le=2030)
+    exchange_rate_year: int | None = Field(default=None, ge=1960, le=2030)
+
+
+class GdpChoice(_Strict):
+    """One denominator the sensitivity sweep tries: a publisher, its release and a year."""
+
+    source: Literal["imf_weo", "world_bank"]
+    vintage: str | None = None
+    year: int = Field(ge=1960, le=2030)
+
+    @model_validator(mode="after")
+    def _vintage_for_imf(self) -> GdpChoice:
+        if (self.source == "imf_weo") != (self.vintage is not None):
+            raise ValueError("an IMF choice names its release (vintage); a World Bank one "
+                             "does not")
+        return self
+
+
+class Sensitivity(_Strict):
+    gdp: list[GdpChoice] = Field(default_factory=list)
+
+
 class AnalysisSpec(_Strict):
     title: Words | None = None
+    settings: StorySettings = Field(default_factory=StorySettings)
+    sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     yardsticks: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(default_factory=list)
     ratios: list[RatioSpec] = Field(min_length=1)
     headlines: list[Identifier] = Field(default_factory=list)

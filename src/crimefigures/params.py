@@ -271,6 +271,17 @@ def _one_of(*choices: str):
     return rule
 
 
+def _weo_vintages() -> tuple[str, ...]:
+    """The IMF releases the bundled reference table holds (imported only when asked)."""
+    from crimefigures.reference import WEO_VINTAGES
+
+    return WEO_VINTAGES
+
+
+def _unset_or(rule):
+    return lambda value: None if value == 0 else rule(value)
+
+
 # Domain rules shared by every notebook that declares a parameter of this name.
 RULES: dict[str, Callable[[Any], str | None]] = {
     "draws": _positive_int,
@@ -280,9 +291,12 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "upper_floor_fraction": _within(0.0, 1.0, low_open=True),
     "lower_ceiling_factor": _within(1.0, 1e6),
     "distribution": _one_of("uniform", "triangular", "lognormal90"),
-    "gdp_source": _one_of("imf_weo", "world_bank"),
-    "weo_vintage": _one_of("2024-10", "2025-10"),
-    "gdp_year": _within(1960, 2030),
+    # "" and 0 leave the choice to the story's analysis.yml (notebook 02's parameters)
+    "gdp_source": _one_of("", "imf_weo", "world_bank"),
+    "weo_vintage": lambda value: _one_of("", *_weo_vintages())(value),
+    "gdp_year": _unset_or(_within(1960, 2030)),
+    "population_year": _unset_or(_within(1960, 2030)),
+    "exchange_rate_year": _unset_or(_within(1960, 2030)),
     "language": _one_of("en", "id"),
 }
 

@@ -65,7 +65,8 @@ class Variant:
     settings: Settings
 
 
-def variants(base: Settings) -> list[Variant]:
+def variants(base: Settings, gdp_choices: Sequence[tuple[str, str, int]] = DENOMINATOR_SWEEP
+             ) -> list[Variant]:
     """Every one-at-a-time change of the baseline settings."""
     out = [Variant("baseline", "baseline", base)]
     for name, values in HEDGE_SWEEP.items():
@@ -76,7 +77,7 @@ def variants(base: Settings) -> list[Variant]:
     for distribution in DISTRIBUTION_SWEEP:
         out.append(Variant("distribution", distribution,
                            dataclasses.replace(base, distribution=distribution)))
-    for source, vintage, year in DENOMINATOR_SWEEP:
+    for source, vintage, year in gdp_choices:
         label = f"{source} {vintage} {year}" if source == "imf_weo" else f"{source} {year}"
         out.append(Variant("gdp_source_vintage_year", label, dataclasses.replace(
             base, gdp_source=source, weo_vintage=vintage, gdp_year=year)))
@@ -86,12 +87,21 @@ def variants(base: Settings) -> list[Variant]:
 DrawFactory = Callable[[Settings], DrawSource | None]
 
 
+def sweep_denominators(spec: AnalysisSpec) -> tuple[tuple[str, str, int], ...]:
+    """The GDP denominators the story's sweep tries: its analysis.yml ``sensitivity.gdp``,
+    else both IMF releases the first story was built with and the World Bank."""
+    if not spec.sensitivity.gdp:
+        return DENOMINATOR_SWEEP
+    return tuple((c.source, c.vintage or "2024-10", c.year) for c in spec.sensitivity.gdp)
+
+
 def sweep(figures: pd.DataFrame, base: Settings, table: pd.DataFrame,
           specs: Sequence[RatioSpec],
-          draw_factory: DrawFactory = lambda settings: None) -> pd.DataFrame:
+          draw_factory: DrawFactory = lambda settings: None,
+          gdp_choices: Sequence[tuple[str, str, int]] = DENOMINATOR_SWEEP) -> pd.DataFrame:
     """Every ratio under every variant, long format: one row per (variant, ratio)."""
     frames = []
-    for variant in variants(base):
+    for variant in variants(base, gdp_choices):
         ratios = compute_ratios(figures, variant.settings, table, specs,
                                 draws=draw_factory(variant.settings))
         frames.append(ratios.assign(factor=variant.factor, setting=variant.label))

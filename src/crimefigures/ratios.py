@@ -25,7 +25,7 @@ import pandera.pandas as pa
 
 from crimefigures import atomic, ledger, params, paths, reference, units
 from crimefigures.analysis_spec import AnalysisSpec, RatioSpec
-from crimefigures.errors import CrimefiguresError, InputError
+from crimefigures.errors import CrimefiguresError, InputError, ParameterError
 from crimefigures.uncertainty import (
     DISTRIBUTIONS,
     DrawBank,
@@ -76,9 +76,35 @@ class Settings:
     exchange_rate_year: int = 2023  # the annual average that converts other currencies
 
     def __post_init__(self) -> None:
+        if self.gdp_source not in reference.GDP_SOURCES:
+            raise ParameterError(f"unknown GDP source {self.gdp_source!r}", field="gdp_source")
+        if self.weo_vintage not in reference.WEO_VINTAGES:
+            raise ParameterError(f"no bundled IMF release {self.weo_vintage!r}",
+                                 field="weo_vintage")
         params.check_rules({"distribution": self.distribution, "draws": self.draws,
                             "seed": self.seed, "gdp_source": self.gdp_source,
                             "weo_vintage": self.weo_vintage, "gdp_year": self.gdp_year})
+
+
+STORY_SETTINGS = ("gdp_source", "weo_vintage", "gdp_year", "population_year",
+                  "exchange_rate_year")
+
+
+def story_settings(spec: AnalysisSpec, hedges: HedgeConstants, distribution: str, draws: int,
+                   seed: int, **chosen: str | int) -> Settings:
+    """The settings a story runs with: a value notebook 02 sets wins; an unset one ("" or 0)
+    comes from the story's analysis.yml ``settings``, else the package default."""
+    unknown = set(chosen) - set(STORY_SETTINGS)
+    if unknown:
+        raise ParameterError(f"not a story setting: {sorted(unknown)[0]}")
+    defaults = Settings()
+    values = {}
+    for name in STORY_SETTINGS:
+        value = chosen.get(name)
+        if value in (None, "", 0):
+            value = getattr(spec.settings, name)
+        values[name] = getattr(defaults, name) if value is None else value
+    return Settings(hedges=hedges, distribution=distribution, draws=draws, seed=seed, **values)
 
 
 @dataclass(frozen=True)
