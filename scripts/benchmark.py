@@ -39,12 +39,16 @@ from typing import Any
 
 import numpy as np
 
-from crimefigures import atomic, ledger, reference, runner
-from crimefigures.extract import extract_figures, split_sentences
-from crimefigures.parse import parse_figure
-from crimefigures.ratios import RatioSpec, Settings, compute_ratios
+from crimefigures.analysis import reference
+from crimefigures.analysis.ratios import Settings, compute_ratios
+from crimefigures.analysis.spec import RatioSpec, load_spec
+from crimefigures.pipeline import atomic, paths, registry, runner
+from crimefigures.text import ledger
+from crimefigures.text.extract import extract_figures, split_sentences
+from crimefigures.text.parse import parse_figure
 
 REPO = Path(__file__).resolve().parents[1]
+STORY = paths.stories()[0]  # the benchmarks measure the first story's notebooks and article
 
 SECTIONS = ("parse", "mc", "pipeline", "growth")
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
@@ -172,7 +176,7 @@ def base_sentences() -> list[str]:
         with path.open(encoding="utf-8", newline="") as handle:
             found += [row["sentence"] for row in csv.DictReader(handle, delimiter="\t")
                       if row.get("sentence")]
-    article = ledger.read_article(REPO / ledger.ARTICLE_PATH)
+    article = ledger.read_article(REPO / registry.path("article", STORY))
     found += [s.text for s in split_sentences(article) if any(c.isdigit() for c in s.text)]
     return found
 
@@ -229,7 +233,7 @@ def quantulum_reading(parser: Any, quote: str, start: int, end: int) -> Reading 
 
 
 def quality(parser: Any | None) -> list[str]:
-    claims = ledger.read_claims(REPO / ledger.CLAIMS_PATH)
+    claims = ledger.read_claims(REPO / registry.path("claims", STORY))
     rows: Table = []
     score = {"ours": [0, 0], "quantulum3": [0, 0]}
     for claim in claims.itertuples():
@@ -330,19 +334,20 @@ def section_parse(args: argparse.Namespace) -> list[str]:
 
 
 def section_mc(args: argparse.Namespace) -> list[str]:
-    figures = ledger.read_figures(REPO / ledger.FIGURES_PATH)
-    table_ = reference.load_reference(REPO / reference.REFERENCE_PATH)
+    figures = ledger.read_figures(REPO / registry.path("figures", STORY))
+    table_ = reference.load_reference(REPO / registry.path("reference", STORY))
+    specs = load_spec(REPO / registry.path("analysis", STORY)).ratios
     rows: Table = []
     baseline = None
     for draws in (200_000, args.mc_draws):
         say(f"mc: {draws:,} draws")
         seconds, peak, result = traced(
-            lambda d=draws: compute_ratios(figures, Settings(draws=d), table_))
+            lambda d=draws: compute_ratios(figures, Settings(draws=d), table_, specs))
         baseline = baseline or seconds
         rows.append([f"{draws:,}", str(len(result)), secs(seconds), mib(peak),
                      ratio(seconds, baseline)])
     lines = ["## Monte Carlo", "",
-             "`crimefigures.ratios.compute_ratios` for every ratio of notebook 02 (uniform "
+             "`ratios.compute_ratios` for every ratio of notebook 02 (uniform "
              "draws); peak memory is tracemalloc's peak (numpy arrays included). The first "
              "row is the notebooks' default draw count, the baseline of the ratio.", ""]
     return lines + table(["draws per quantity", "ratios", "time", "peak memory",
@@ -426,7 +431,7 @@ def section_pipeline(args: argparse.Namespace) -> list[str]:
                "PYTHONHASHSEED": "0"}
         for step in steps:
             say(f"pipeline: plain python {step.name}")
-            path = scripts / f"{step.name}.py"
+            path = scripts / f"{step.name.replace('/', '__')}.py"
             path.write_text(notebook_script(step, plain_copy), encoding="utf-8")
             start = time.perf_counter()
             done = subprocess.run([sys.executable, str(path)], cwd=plain_copy, env=env,
@@ -526,16 +531,18 @@ def figures_without_coverage(files: dict[str, Path]) -> Any:
 def chunked_ratios(figures: Any, draws: int, chunk: int = 1000) -> int:
     """A ratio for each neighbouring pair of claims, a DrawBank per chunk of claims (so draws
     for 100,000 quantities never sit in memory at once)."""
-    table_ = reference.load_reference(REPO / reference.REFERENCE_PATH)
+    table_ = reference.load_reference(REPO / registry.path("reference", STORY))
     settings = Settings(draws=draws)
     done = 0
     for start in range(0, len(figures), chunk):
         part = figures.iloc[start:start + chunk]
         ids = list(part["claim_id"])
-        specs = tuple(RatioSpec(f"{a}_over_{b}".lower(), "synthetic pair", (a,), (b,))
-                      for a, b in zip(ids, ids[1:], strict=False))
+        # claims alternate people and dollars: pair each with the next of the same unit
+        specs = [RatioSpec(id=f"{a}_over_{b}".lower(), numerator=[a], denominator=[b],
+                           unit="fraction", description={"en": "pair", "id": "pasangan"})
+                 for a, b in zip(ids, ids[2:], strict=False)]
         if specs:
-            done += len(compute_ratios(part, settings, table_, specs=specs))
+            done += len(compute_ratios(part, settings, table_, specs))
     return done
 
 

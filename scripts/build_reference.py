@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from crimefigures import atomic, exchange, paths, reference
+from crimefigures.analysis import exchange, reference
 from crimefigures.errors import CrimefiguresError, InputError
+from crimefigures.pipeline import atomic, paths
 
 # The day the upstream snapshots were retrieved (data/external/README.md).
 DATE_ACCESSED = "2026-11-24"

@@ -13,7 +13,7 @@ WEO vintages not given with ``--weo`` are carried over from the current table.
 
 The analysis pipeline never runs this script; the bundled table stays what the
 offline ``scripts/build_reference.py`` wrote until someone refreshes on purpose.
-Normalisation is shared with that script through ``crimefigures.reference``.
+Normalisation is shared with that script through ``crimefigures.analysis.reference``.
 Exchange rates (``data/reference/exchange_rates.csv``) are not refreshed here; they
 come only from the offline build. A new WEO vintage also needs its publication
 date in ``reference.WEO_RELEASES`` and its name in ``reference.WEO_VINTAGES``.
@@ -31,8 +31,9 @@ from types import ModuleType
 
 import pandas as pd
 
-from crimefigures import atomic, paths, reference
+from crimefigures.analysis import reference
 from crimefigures.errors import CrimefiguresError, InputError, ParameterError
+from crimefigures.pipeline import atomic, paths
 
 WDI_SOURCE_ID = 2
 WB_SERIES = {

@@ -10,19 +10,13 @@ import pytest
 from conftest import FIRST_STORY
 from conftest import REPO as REPO_ROOT
 
-from crimefigures import (
-    analysis_spec,
-    atomic,
-    factcheck,
-    ledger,
-    ranges,
-    ratios,
-    reference,
-    registry,
-    units,
-)
+from crimefigures.analysis import factcheck, ranges, ratios, reference
+from crimefigures.analysis import spec as analysis_spec
 from crimefigures.errors import InputError, ParameterError
-from crimefigures.uncertainty import DrawBank, HedgeConstants
+from crimefigures.pipeline import atomic, registry
+from crimefigures.quantities import units
+from crimefigures.quantities.uncertainty import DrawBank, HedgeConstants
+from crimefigures.text import ledger
 
 FILES = registry.story_paths(FIRST_STORY)
 SPEC = analysis_spec.load_spec(FILES["analysis"])
@@ -122,7 +116,7 @@ def test_committed_ratios_match_a_fresh_computation(figures, table):
 
 
 def registry_bytes(name: str) -> bytes:
-    from crimefigures import paths
+    from crimefigures.pipeline import paths
 
     return paths.resolve(FILES[name]).read_bytes()
 
@@ -166,7 +160,7 @@ def test_a_claim_without_a_fact_check_row_is_shown_unverified(figures, tmp_path)
 
 
 def test_rounding_halfwidth():
-    from crimefigures.uncertainty import Interval
+    from crimefigures.quantities.uncertainty import Interval
 
     assert factcheck.rounding_halfwidth("$3.1 trillion", Interval(3.1e12, 3.1e12)) == (
         pytest.approx(0.05e12))

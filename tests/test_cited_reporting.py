@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crimefigures.extract import extract_figures
-from crimefigures.parse import BOUNDS, COUNT, PERCENT, parse_figure
+from crimefigures.text.extract import extract_figures
+from crimefigures.text.parse import BOUNDS, COUNT, PERCENT, parse_figure
 
 CORPUS = Path(__file__).parent / "sentences" / "cited_reporting.tsv"
 COLUMNS = ("sentence", "figure_text", "bound", "low", "high", "point", "unit", "noun", "outlet",

@@ -8,7 +8,7 @@ import re
 import yaml
 from conftest import REPO
 
-from crimefigures import params, runner
+from crimefigures.pipeline import params, runner
 
 
 def _requirements() -> dict[str, str]:
@@ -98,7 +98,8 @@ def test_pipeline_parameters_are_declared_and_typed():
 def test_every_table_a_step_reads_or_writes_comes_from_the_registry():
     """pipeline.yml names registry tables, and each notebook takes those tables' paths from
     the registry (``files["claims"]``), so a path is typed in one place only."""
-    from crimefigures import charts, registry
+    from crimefigures.pipeline import registry
+    from crimefigures.presentation import charts
 
     for step in runner.load_templates(REPO / "notebooks" / "pipeline.yml"):
         cells = json.loads((REPO / step.notebook).read_text())["cells"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crimefigures import exchange, reference
+from crimefigures.analysis import exchange, reference
 from crimefigures.errors import InputError, ParameterError
 
 REPO = Path(__file__).resolve().parents[1]

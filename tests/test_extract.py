@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crimefigures.extract import (
+from crimefigures.text.extract import (
     EXTRACTED_FIELDS,
     extract_figures,
     find_number_tokens,
     split_sentences,
     uncovered_tokens,
 )
-from crimefigures.parse import format_number, parse_figure
+from crimefigures.text.parse import format_number, parse_figure
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (REPO / "data" / "raw" / "interpol-2024-03" / "article.txt").read_text(encoding="utf-8")

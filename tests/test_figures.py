@@ -1,7 +1,7 @@
 """Publication figures (notebook 04): their numbers, provenance, words and bytes.
 
 The expected numbers are recomputed here from data/processed, analysis.yml and the
-reference table, not taken from crimefigures.charts, so a chart that drew the wrong
+reference table, not taken from crimefigures.presentation.charts, so a chart that drew the wrong
 number fails. A second, synthetic story (built in memory below) shows that every figure
 kind either draws from any story's data or is skipped with a reason.
 
@@ -26,11 +26,13 @@ import pytest
 import yaml
 from matplotlib.testing.compare import compare_images
 
-from crimefigures import atomic, charts, params, publish, ratios, reference, registry, style
-from crimefigures.analysis_spec import Words, parse_spec
+from crimefigures.analysis import ratios, reference
+from crimefigures.analysis.spec import Words, parse_spec
 from crimefigures.errors import InputError, ParameterError
-from crimefigures.i18n import format_interval, format_number, format_percent
-from crimefigures.uncertainty import DrawBank, HedgeConstants
+from crimefigures.pipeline import atomic, params, registry
+from crimefigures.presentation import charts, publish, style
+from crimefigures.presentation.wording import format_interval, format_number, format_percent
+from crimefigures.quantities.uncertainty import DrawBank, HedgeConstants
 
 REPO = Path(__file__).resolve().parents[1]
 STORY = "interpol-2024-03"
@@ -378,7 +380,7 @@ def test_money_axes_read_as_money_not_scientific_notation(tables, language, expe
 
 def test_every_figure_text_comes_through_the_catalogue(tables, monkeypatch):
     """Swap the catalogue for one that marks every string: no unmarked text may remain."""
-    from crimefigures import i18n
+    from crimefigures.presentation import wording as i18n
 
     original = i18n.load_catalogue()
     marked = {key: {variant: text if key.startswith(("scale_", "money_", "count", "noun_",
@@ -424,7 +426,7 @@ def synthetic_tables(full: bool = False) -> charts.Tables:
     sweep, built in memory from the real reference table; ``full`` adds a small amount
     (a share under 1% of the first), a count of people with a per-capita ratio, and a
     sensitivity row, with no figures: choices in analysis.yml, so every default is used."""
-    from crimefigures import parse
+    from crimefigures.text import parse
 
     claims = (*SYNTHETIC_CLAIMS, *(SYNTHETIC_EXTRA if full else ()))
     figures = pd.DataFrame([{
@@ -467,7 +469,7 @@ def synthetic_tables(full: bool = False) -> charts.Tables:
          "dataset"),
         ("world_bank_wdi", "World Bank", "WDI", "https://example.org/wb", "dataset"),
     ], columns=["source_id", "publisher", "title", "url", "kind"])
-    from crimefigures.ranges import RANGES_COLUMNS
+    from crimefigures.analysis.ranges import RANGES_COLUMNS
 
     sweep = pd.DataFrame(columns=list(RANGES_COLUMNS))
     if full:
@@ -591,7 +593,7 @@ def test_story_choices_and_labels_come_from_analysis_yml(tables):
 
 
 # Files of the figures code that must name no story (the lead's modules are checked elsewhere).
-FIGURE_CODE = ("charts/*.py", "i18n.py", "style.py", "publish.py")
+FIGURE_CODE = ("charts/*.py", "wording.py", "style.py", "publish.py")
 
 
 def _first_story_words() -> set[str]:
@@ -608,7 +610,7 @@ def _first_story_words() -> set[str]:
 
 def test_no_story_is_named_in_the_figures_code_or_the_catalogue():
     words = _first_story_words()
-    source = REPO / "src" / "crimefigures"
+    source = REPO / "src" / "crimefigures" / "presentation"
     files = [path for pattern in FIGURE_CODE for path in sorted(source.glob(pattern))]
     assert len(files) > len(FIGURE_CODE)
     for path in files:

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from crimefigures import i18n
 from crimefigures.errors import ParameterError
-from crimefigures.i18n import (
+from crimefigures.presentation import wording as i18n
+from crimefigures.presentation.wording import (
     LANGUAGES,
     check_catalogue,
     format_count,
@@ -219,7 +219,7 @@ def test_unknown_interval_unit_is_refused():
 
 def _parser_hedges() -> list[tuple[str, str]]:
     """(hedge as the figure records it, its bound), for every word the parser knows."""
-    from crimefigures import parse
+    from crimefigures.text import parse
 
     pre = list(parse.HEDGES.items())
     post = [(hedge.lstrip("-"), bound) for hedge, bound in parse.POST_HEDGES.items()]
@@ -228,7 +228,7 @@ def _parser_hedges() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("hedge", "bound"), _parser_hedges())
 def test_every_hedge_the_parser_records_is_worded_in_both_languages(hedge, bound):
-    from crimefigures import charts
+    from crimefigures.presentation import charts
 
     texts = {}
     for language in LANGUAGES:
@@ -242,7 +242,7 @@ def test_every_hedge_the_parser_records_is_worded_in_both_languages(hedge, bound
 
 def test_the_catalogue_covers_exactly_the_parsers_hedges():
     """No hedge without wording, and no wording for a hedge the parser cannot record."""
-    from crimefigures import charts
+    from crimefigures.presentation import charts
 
     keys = {charts.hedge_key(hedge) for hedge, _ in _parser_hedges()}
     in_catalogue = {key for key in i18n.load_catalogue() if key.startswith("hedge_")}
@@ -251,7 +251,8 @@ def test_the_catalogue_covers_exactly_the_parsers_hedges():
 
 @pytest.mark.parametrize("bound", ["exact", "approx", "upper", "lower", "range"])
 def test_every_bound_without_a_hedge_word_is_worded_in_both_languages(bound):
-    from crimefigures import charts, parse
+    from crimefigures.presentation import charts
+    from crimefigures.text import parse
 
     assert bound in parse.BOUNDS
     texts = {language: charts.hedged_text(None, bound, "<N>", language)
@@ -265,7 +266,8 @@ def test_every_bound_without_a_hedge_word_is_worded_in_both_languages(bound):
                                               if h[0] not in ("between", "from")])
 def test_a_parsed_hedged_figure_reads_back_in_both_languages(hedge, bound):
     """Parse '<hedge> 5,000 people' (or '5,000<post-hedge> people') and word it."""
-    from crimefigures import charts, parse
+    from crimefigures.presentation import charts
+    from crimefigures.text import parse
 
     post = {h.lstrip("-"): h for h in parse.POST_HEDGES}
     phrase = (f"5,000{post[hedge]} people" if hedge in ("+", "plus", "odd")
@@ -295,7 +297,7 @@ def test_no_area_names_in_the_catalogue():
     ("range", None, "SGD 4–6 billion", "4–6 miliar SGD"),
 ])  # fmt: skip
 def test_money_in_other_currencies_is_worded_by_its_code(bound, hedge, en, id):
-    from crimefigures import charts
+    from crimefigures.presentation import charts
 
     low, high = (4e9, 6e9) if bound == "range" else (5.4e9, 5.4e9)
     for language, expected in (("en", en), ("id", id)):

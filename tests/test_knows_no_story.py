@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from crimefigures import paths
+from crimefigures.pipeline import paths
 
 SOURCE_FILES = sorted(p for p in (REPO / "src" / "crimefigures").rglob("*")
                       if p.suffix in {".py", ".yml", ".j2", ".css", ".json"})
@@ -36,7 +36,6 @@ def story_words(story: str) -> set[str]:
     curated = REPO / "data" / "curated" / story
     claims = _rows(curated / "claims.csv")
     sources = _rows(curated / "sources.csv")
-    analysis = yaml.safe_load((curated / "analysis.yml").read_text(encoding="utf-8"))
     words = {story}
     words |= {row["figure_text"] for row in claims}
     words |= {row["attributed_to"] for row in claims}

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO, copy_repo
 from nbclient import NotebookClient
 
-from crimefigures import paths, runner
+from crimefigures.pipeline import paths, runner
 
 TOKEN = "crimefigures-test"
 

@@ -13,8 +13,9 @@ from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crimefigures import ledger, paths
 from crimefigures.errors import InputError
+from crimefigures.pipeline import paths
+from crimefigures.text import ledger
 
 ARTICLE = REPO / "data" / "raw" / "interpol-2024-03" / "article.txt"
 CURATED = REPO / "data" / "curated" / "interpol-2024-03"

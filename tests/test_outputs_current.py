@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_repo, run_cli
 
-from crimefigures import runner
+from crimefigures.pipeline import runner
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crimefigures.errors import ParameterError, ParseError
-from crimefigures.extract import extract_figures
-from crimefigures.parse import FIGURE_FIELDS, Figure, format_number, parse_figure
+from crimefigures.text.extract import extract_figures
+from crimefigures.text.parse import FIGURE_FIELDS, Figure, format_number, parse_figure
 
 T = 10**12
 B = 10**9

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-from crimefigures import paths
+from crimefigures.pipeline import paths
 
 
 def test_relative_paths_resolve_from_the_root(monkeypatch, tmp_path: Path):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import FIRST_STORY, REPO, copy_repo, run_cli
 
-from crimefigures import readme
 from crimefigures.errors import InputError
+from crimefigures.presentation import readme
 
 PROCESSED = REPO / "data" / "processed" / FIRST_STORY
 MANIFEST = f"figures/{FIRST_STORY}/manifest.json"
@@ -158,7 +158,7 @@ def test_gallery_lists_every_english_figure_with_its_caption():
 
 
 def test_the_story_table_has_a_row_per_story_with_its_first_finding():
-    from crimefigures import paths
+    from crimefigures.pipeline import paths
 
     block = readme.stories_block()
     for story in paths.stories():

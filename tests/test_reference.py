@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crimefigures import reference
+from crimefigures.analysis import reference
 from crimefigures.errors import InputError, ParameterError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, FIXTURE_STORY, run_cli
 
-from crimefigures import runner
+from crimefigures.pipeline import runner
 
 
 def test_misspelled_parameter_exits_2_with_suggestion_and_no_kernel(fixture_root: Path):
@@ -138,7 +138,7 @@ def test_unknown_notebook_name_suggests_the_closest(fixture_root: Path):
 
 
 def test_cached_parameters_equal_papermills_reading_and_follow_an_edit(tmp_path: Path):
-    from crimefigures import params
+    from crimefigures.pipeline import params
 
     notebook = tmp_path / "fixture.ipynb"
     shutil.copy(FIXTURE, notebook)
@@ -161,7 +161,7 @@ def test_cached_parameters_equal_papermills_reading_and_follow_an_edit(tmp_path:
 
 
 def test_damaged_parameter_cache_is_ignored(tmp_path: Path):
-    from crimefigures import params
+    from crimefigures.pipeline import params
 
     notebook = tmp_path / "fixture.ipynb"
     shutil.copy(FIXTURE, notebook)
@@ -182,7 +182,7 @@ def test_unchanged_notebook_parameters_are_read_without_importing_papermill(tmp_
     notebook = tmp_path / "fixture.ipynb"
     shutil.copy(FIXTURE, notebook)
     cache = tmp_path / "cache.json"
-    script = ("import sys; from crimefigures import params; "
+    script = ("import sys; from crimefigures.pipeline import params; "
               f"params.declared_parameters({str(notebook)!r}, cache={str(cache)!r}); "
               "params.save_parameter_cache(); print('papermill' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -200,7 +200,7 @@ def _fixture_with_input_parameter(root: Path) -> None:
     params_cell["source"] = ["".join(params_cell["source"]) + '\nledger_path: str = ""  # a file']
     write_cell = notebook["cells"][3]
     write_cell["source"] = [
-        "from pathlib import Path\n", "from crimefigures import atomic\n",
+        "from pathlib import Path\n", "from crimefigures.pipeline import atomic\n",
         "text = Path(ledger_path).read_text() if ledger_path else content\n",
         'atomic.write_text(f"data/processed/{story}/fixture.txt", text)']
     (root / "notebooks" / "fixture.ipynb").write_text(json.dumps(notebook))

@@ -16,7 +16,7 @@ from conftest import FIRST_STORY, REPO, copy_repo, first_story_only, run_cli
 from markupsafe import escape
 from nbconvert import HTMLExporter
 
-from crimefigures import readme, site
+from crimefigures.presentation import readme, site
 
 ATTACK = "<script>alert(1)</script>"
 ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"

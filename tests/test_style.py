@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
 
-from crimefigures import style
 from crimefigures.errors import ParameterError
+from crimefigures.presentation import style
 
 # One small chart with the things that have made figures non-deterministic before:
 # clip paths (SVG ids), embedded fonts (PDF subsets), bold and regular text, a log axis,
@@ -23,8 +23,8 @@ from crimefigures.errors import ParameterError
 SAMPLE_SCRIPT = r"""
 import sys
 
-from crimefigures import style
-from crimefigures.i18n import message
+from crimefigures.presentation import style
+from crimefigures.presentation.wording import message
 
 
 def draw_and_save(stem, language):

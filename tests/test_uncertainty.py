@@ -1,4 +1,4 @@
-"""Interval arithmetic, hedge intervals and Monte Carlo draws (crimefigures.uncertainty)."""
+"""Interval arithmetic, hedge intervals and Monte Carlo draws (quantities.uncertainty)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 from crimefigures.errors import InputError, ParameterError
-from crimefigures.parse import HEDGES, parse_figure
-from crimefigures.uncertainty import (
+from crimefigures.quantities.uncertainty import (
     BELOW_HEDGES,
     DISTRIBUTIONS,
     HEDGE_RATIONALE,
@@ -35,6 +34,7 @@ from crimefigures.uncertainty import (
     sub,
     summarise,
 )
+from crimefigures.text.parse import HEDGES, parse_figure
 
 BOUNDED = ("uniform", "triangular")
 SMALL_SETTINGS = settings(max_examples=60, deadline=None)
@@ -470,7 +470,7 @@ def test_stable_hash_is_pinned():
 
 def test_draws_are_the_same_in_processes_with_different_hash_seeds():
     script = (
-        "from crimefigures.uncertainty import DrawBank, Interval;"
+        "from crimefigures.quantities.uncertainty import DrawBank, Interval;"
         "print(DrawBank(1, 5, 'uniform').draws_for('victims', Interval(0, 1)).tolist())"
     )
     outputs = set()

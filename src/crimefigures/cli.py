@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from crimefigures import runner
+    from crimefigures.pipeline import runner
 
     if args.list_params:
         return _list_params(args.list_params)
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _list_params(name: str) -> int:
-    from crimefigures import params, runner
+    from crimefigures.pipeline import params, runner
 
     steps = runner.select(runner.load_templates(), [name])
     declared = params.declared_parameters(steps[0].notebook_path)
@@ -111,7 +111,7 @@ def _list_params(name: str) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from crimefigures.parse import parse_figure
+    from crimefigures.text.parse import parse_figure
 
     if args.batch:
         status = 0
@@ -132,8 +132,8 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from crimefigures.article import read_article
-    from crimefigures.extract import extract_figures
+    from crimefigures.text.article import read_article
+    from crimefigures.text.extract import extract_figures
 
     text = sys.stdin.read() if args.file == "-" else read_article(args.file)
     for figure in extract_figures(text):
@@ -142,7 +142,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _draft_ledger(args: argparse.Namespace) -> int:
-    from crimefigures.ledger import draft_ledger
+    from crimefigures.text.ledger import draft_ledger
 
     for path in draft_ledger(args.article, args.out):
         print(path)
@@ -174,13 +174,13 @@ def _check_story(args: argparse.Namespace) -> int:
 
 
 def _readme(args: argparse.Namespace) -> int:
-    from crimefigures import readme
+    from crimefigures.presentation import readme
 
     return readme.main(check=args.check)
 
 
 def _site(args: argparse.Namespace) -> int:
-    from crimefigures import site
+    from crimefigures.presentation import site
 
     print(site.build_site())
     return 0

@@ -18,8 +18,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from crimefigures import atomic, ledger, paths, reference, registry, units
+from crimefigures.analysis import reference
 from crimefigures.errors import InputError
+from crimefigures.pipeline import atomic, paths, registry
+from crimefigures.quantities import units
+from crimefigures.text import ledger
 
 ARTICLE_SOURCE_ID = "article"
 SOURCE_COLUMNS = ("source_id", "publisher", "title", "date_published", "url", "date_accessed",
@@ -185,8 +188,10 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
 
 def check_story(slug: str) -> list[str]:
     """Every problem in a story's files, one line each (file, row, field); empty when valid."""
-    from crimefigures import analysis_spec, article, factcheck, ratios
+    from crimefigures.analysis import factcheck, ratios
+    from crimefigures.analysis import spec as analysis_spec
     from crimefigures.errors import CrimefiguresError
+    from crimefigures.text import article
 
     registry.check_slug(slug)
     files = registry.story_paths(slug)

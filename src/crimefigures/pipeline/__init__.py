@@ -1,0 +1,1 @@
+"""The pipeline beside the flow: paths, table registry, parameters, runner, atomic writes."""

@@ -1,0 +1,67 @@
+"""Publish files so a reader sees the old version or the new one, never half of one.
+
+Each write goes to a temporary file in the target's directory and is renamed
+into place. When the runner executes a notebook it sets ``CRIMEFIGURES_STAGING``:
+writes then land in that staging directory and are renamed into place only once
+the whole notebook has succeeded, so a failing notebook publishes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from crimefigures.errors import InputError
+from crimefigures.pipeline import paths
+
+STAGING_ENV = "CRIMEFIGURES_STAGING"
+
+
+def staged_path(target: Path) -> Path:
+    """Where a write to ``target`` really goes (the staging copy while the runner runs)."""
+    staging = os.environ.get(STAGING_ENV)
+    if not staging:
+        return target
+    return Path(staging) / paths.relative(target)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` atomically; returns the published (not the staged) path."""
+    target = paths.resolve(path)
+    destination = staged_path(target)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write output ({exc.strerror})",
+                         file=paths.relative(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, destination)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The canonical CSV form of a table: UTF-8, LF endings, shortest round-trip floats."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
+    return write_bytes(path, csv_bytes(frame))

@@ -1,0 +1,1 @@
+"""Presentation: wording in every language, house style, figures, the site and the README."""

@@ -1,0 +1,1 @@
+"""Quantities: hedge intervals, Monte Carlo draws and units."""

@@ -1,0 +1,1 @@
+"""Figure text: reading articles, parsing and extracting figures, the ledger of claims."""
