@@ -586,7 +586,7 @@ def test_story_choices_and_labels_come_from_analysis_yml(tables):
     assert charts.ratio_label(synthetic, "losses_to_world_gdp", "id") == (
         "Port fee losses ÷ PDB dunia")
     titled = synthetic.spec.model_copy(update={"figures": synthetic.spec.figures.model_copy(
-        update={"titles": {"measure_port_fee_losses": Words(en="Lost fees", id="Biaya hilang")}}
+        update={"labels": {"measure_port_fee_losses": Words(en="Lost fees", id="Biaya hilang")}}
     )})
     relabelled = dataclasses.replace(synthetic, spec=titled)
     assert charts.measure_label(relabelled, "port_fee_losses", "id") == "Biaya hilang"

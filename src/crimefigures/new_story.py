@@ -214,13 +214,13 @@ def check_story(slug: str) -> list[str]:
     figures = attempt(lambda: ledger.build_figures(files["article"], files["claims"],
                                                    files["sources"], files["ignored"]))
     spec = attempt(lambda: analysis_spec.load_spec(files["analysis"]))
+    attempt(lambda: factcheck.read_benchmarks(files["benchmarks"]))
+    checks = attempt(lambda: factcheck.read_fact_checks(files["fact_checks"]))
     if figures is not None:
         sources = ledger.read_sources(files["sources"])
-        checks = attempt(lambda: factcheck.read_fact_checks(files["fact_checks"]))
         if checks is not None:
             attempt(lambda: factcheck.check_fact_checks(checks, figures, sources,
                                                         files["fact_checks"]))
-        attempt(lambda: factcheck.read_benchmarks(files["benchmarks"]))
         if spec is not None:
             table = reference.load_reference(files["reference"])
             attempt(lambda: ratios.resolve_terms(spec.ratios, figures, ratios.Settings(),

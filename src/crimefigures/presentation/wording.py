@@ -116,7 +116,7 @@ def check_catalogue(entries: Any) -> list[str]:
 
 def catalogue_text() -> str:
     """The catalogue file as shipped with the package."""
-    return resources.files("crimefigures").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    return resources.files("crimefigures.presentation").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
 
 
 @cache
