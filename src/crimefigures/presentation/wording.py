@@ -116,7 +116,8 @@ def check_catalogue(entries: Any) -> list[str]:
 
 def catalogue_text() -> str:
     """The catalogue file as shipped with the package."""
-    return resources.files("crimefigures.presentation").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    package = resources.files("crimefigures.presentation")
+    return package.joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
 
 
 @cache
