@@ -72,9 +72,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 ## test: ruff, then pytest (unit tests, end-to-end runs of every notebook, the browser test)
+# Two workers, one test file each at a time (--dist loadfile keeps a file's module fixtures
+# on one worker): the suite is mostly subprocesses and kernels, so both cores stay busy.
 test: $(STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## test-fast: ruff and the unit tests only (no notebook runs, no browser), for the edit-test loop
 test-fast: $(STAMP)

@@ -48,6 +48,22 @@ def first_story_only(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def executed_first_story(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository (the first story only) on which the whole pipeline has run
+    once, from nothing. Tests that need executed notebooks or published outputs copy it
+    instead of running the pipeline again; never modify it in place."""
+    root = first_story_only(copy_repo(tmp_path_factory.mktemp("executed") / "repo"))
+    result = run_cli("run", root=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")

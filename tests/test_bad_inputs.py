@@ -31,7 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIRST_STORY, REPO, copy_repo, first_story_only, run_cli
+from conftest import FIRST_STORY, REPO, run_cli
+
+# Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 PROTECTED = ("data/processed", "figures", "reports")
 UPDATED_BY_A_FAILED_RUN = ("reports/run_summary.json", "reports/run_state.json")
@@ -395,12 +398,9 @@ def output_hashes(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def prepared(executed_first_story: Path) -> Path:
     """A copy of the repository on which the whole pipeline has run: every output exists."""
-    root = copy_repo(tmp_path_factory.mktemp("prepared") / "repo")
-    first_story_only(root)  # the cases break the first story's files
-    result = run_cli("run", root=root)
-    assert result.returncode == 0, result.stderr
+    root = executed_first_story  # each case copies it before breaking the first story's files
     assert (root / "reports" / "run_summary.json").is_file()
     assert list((root / "figures").rglob("*.*")), "the pipeline published no figure"
     return root

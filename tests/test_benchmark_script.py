@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
+
+# Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 SCRIPT = REPO / "scripts" / "benchmark.py"
 

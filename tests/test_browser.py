@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import REPO
+from conftest import FIRST_STORY, REPO
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from test_site import build, prepare_repo, write_manifest
 
@@ -85,18 +85,18 @@ def context(browser: Browser) -> Iterator[tuple[BrowserContext, Traffic]]:
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as the repository's current outputs make it (figures manifest or not)."""
-    return build(prepare_repo(tmp_path_factory.mktemp("browser") / "repo"))
+def real_site(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
+    """The site as a run of the pipeline makes it."""
+    return build(prepare_repo(executed_first_story, tmp_path_factory.mktemp("browser") / "repo"))
 
 
 @pytest.fixture(scope="module")
-def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def gallery_site(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
     """A site whose gallery is known to hold images, whatever state figures/ is in."""
-    root = prepare_repo(tmp_path_factory.mktemp("gallery") / "repo")
+    root = prepare_repo(executed_first_story, tmp_path_factory.mktemp("gallery") / "repo")
     shutil.rmtree(root / "figures")
     write_manifest(root)
-    return build(root)
+    return build(root) / FIRST_STORY
 
 
 def open_page(page: Page, file: Path, traffic: Traffic) -> None:
@@ -167,7 +167,7 @@ def test_gallery_images_load(gallery_site: Path, context: tuple[BrowserContext, 
     open_page(page, gallery_site / "index.html", traffic)
     images = page.evaluate(IMAGES_JS)
     assert len(images) == 2 and all(image["width"] > 0 for image in images)
-    assert check_page(page, gallery_site / "index.html", gallery_site) == []
+    assert check_page(page, gallery_site / "index.html", gallery_site.parent) == []
     assert traffic.errors == [] and traffic.offsite() == []
 
 
@@ -188,6 +188,8 @@ def test_index_screenshot_shows_the_findings_first(
     browser_context, traffic = context
     page = browser_context.new_page()
     open_page(page, real_site / "index.html", traffic)
+    assert page.locator(f"#story-{FIRST_STORY} li").count() >= 3  # the index of stories
+    open_page(page, real_site / FIRST_STORY / "index.html", traffic)
     headings = page.eval_on_selector_all("main h2", "items => items.map(h => h.textContent)")
     assert headings[:2] == ["Findings", "Figures"]
     findings_top = page.locator("#findings").bounding_box()["y"]

@@ -637,6 +637,7 @@ def _publish_all(tables, folder: Path, names, language: str) -> dict[str, bytes]
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.e2e  # renders or runs in fresh processes: not in make test-fast
 def test_two_renders_give_identical_bytes_in_every_format(tables, tmp_path):
     names = charts.FIGURE_NAMES
     first = _publish_all(tables, tmp_path / "one", names, "en")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 from crimefigures.pipeline import paths
@@ -25,6 +26,7 @@ def test_environment_override_points_at_another_copy(monkeypatch, tmp_path: Path
     assert paths.data_processed() == tmp_path / "data" / "processed"
 
 
+@pytest.mark.e2e  # renders or runs in fresh processes: not in make test-fast
 def test_plain_papermill_from_another_directory(tmp_path: Path):
     """The notebook runs under plain papermill from /tmp, with no runner and no env override."""
     env = {k: v for k, v in os.environ.items() if k != paths.ROOT_ENV}

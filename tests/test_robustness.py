@@ -24,8 +24,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIRST_STORY, copy_repo, first_story_only, run_cli
+from conftest import FIRST_STORY, copy_repo, copy_tree, first_story_only, run_cli
 
+# Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
+
+ANALYSIS_STEPS = ("01_clean_figures", "02_ratio_analysis", "03_range_analysis")
 OUTPUT_DIRS = ("data/processed", "figures", f"reports/{FIRST_STORY}/notebooks")
 STAGING = "reports/.staging"
 WAITING = "waiting: another run holds reports/.run.lock"
@@ -73,12 +77,9 @@ def kill_leftovers(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A copy (of the first story) on which ``run --force`` has run the whole pipeline."""
-    root = first_story_only(copy_repo(tmp_path_factory.mktemp("fresh") / "repo"))
-    result = run_cli("run", "--force", root=root)
-    assert result.returncode == 0, result.stderr
-    yield root
+def fresh(executed_first_story: Path) -> Iterator[Path]:
+    """A copy (of the first story) on which the whole pipeline has run from nothing."""
+    yield executed_first_story
 
 
 def has_files(folder: Path) -> bool:
@@ -101,17 +102,19 @@ def test_sigkill_mid_run_leaves_old_or_new_outputs_and_rerun_completes(
 ):
     new = output_hashes(fresh)
     root = copy_of(fresh, tmp_path / "repo")
-    # An "old" tree whose analysis outputs differ from a default run's.
-    old_run = run_cli("run", "--force", "-p", "seed=7", "-p", "draws=5000", root=root)
+    # An "old" tree whose analysis outputs differ from a default run's. The figures step is
+    # left out: publishing is the same for every step, and it would add a minute each time.
+    old_run = run_cli("run", "--force", *ANALYSIS_STEPS, "-p", "seed=7", "-p", "draws=5000",
+                      root=root)
     assert old_run.returncode == 0, old_run.stderr
     old = output_hashes(root)
     assert old != new, "old and new trees must differ for this test to mean anything"
 
-    process = start_run(root, "--force")
+    process = start_run(root, "--force", *ANALYSIS_STEPS)
     try:
         # Kill while notebook 03 has written its outputs to staging but before they are
         # published (or, failing that, while it runs): the most delicate moment.
-        staging = root / STAGING / "03_range_analysis"
+        staging = root / STAGING / FIRST_STORY / "03_range_analysis"
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and process.poll() is None:
             if has_files(staging):
@@ -248,8 +251,7 @@ socket.getaddrinfo = getaddrinfo
 '''
 
 
-@pytest.fixture
-def no_network_env(tmp_path: Path) -> dict[str, str]:
+def make_no_network_env(tmp_path: Path) -> dict[str, str]:
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(textwrap.dedent(SITECUSTOMIZE))
@@ -260,6 +262,23 @@ def no_network_env(tmp_path: Path) -> dict[str, str]:
         "NO_NETWORK_LOG": str(tmp_path / "network_attempts.log"),
         "NO_NETWORK_MARKERS": str(tmp_path / "markers"),
     }
+
+
+@pytest.fixture
+def no_network_env(tmp_path: Path) -> dict[str, str]:
+    return make_no_network_env(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A second copy run from nothing with every socket off the machine refused: the run the
+    no-network test and the determinism test both read (one run instead of two)."""
+    folder = tmp_path_factory.mktemp("offline")
+    env = make_no_network_env(folder)
+    root = first_story_only(copy_repo(folder / "repo"))
+    result = run_cli("run", "--force", root=root, env=env)
+    assert result.returncode == 0, result.stderr
+    return root, env
 
 
 def test_no_network_guard_is_loaded_and_refuses_outside_addresses(
@@ -284,12 +303,8 @@ def test_no_network_guard_is_loaded_and_refuses_outside_addresses(
     assert "example.invalid" in Path(no_network_env["NO_NETWORK_LOG"]).read_text()
 
 
-def test_whole_pipeline_runs_without_network(
-    fresh: Path, tmp_path: Path, no_network_env: dict[str, str]
-):
-    root = first_story_only(copy_repo(tmp_path / "repo"))
-    result = run_cli("run", "--force", root=root, env=no_network_env)
-    assert result.returncode == 0, result.stderr
+def test_whole_pipeline_runs_without_network(fresh: Path, offline_copy):
+    root, no_network_env = offline_copy
     log = Path(no_network_env["NO_NETWORK_LOG"])
     assert not log.exists(), log.read_text()
     markers = [p.read_text() for p in Path(no_network_env["NO_NETWORK_MARKERS"]).iterdir()]
@@ -336,12 +351,11 @@ def test_string_parameter_arrives_as_a_literal_and_runs_nothing(
 # --- determinism -------------------------------------------------------------------------------
 
 
-def test_two_copies_give_byte_identical_outputs(fresh: Path, tmp_path: Path):
+def test_two_copies_give_byte_identical_outputs(fresh: Path, offline_copy, tmp_path: Path):
     """A second copy, run with ``--force`` on its own, matches ``fresh`` byte for byte:
     tables, figures, executed notebooks and the rendered site."""
-    other = first_story_only(copy_repo(tmp_path / "repo"))
-    result = run_cli("run", "--force", root=other)
-    assert result.returncode == 0, result.stderr
+    fresh = copy_tree(fresh, tmp_path / "fresh")  # the shared run is never modified in place
+    other = offline_copy[0]
     for root in (fresh, other):
         built = run_cli("site", root=root)
         assert built.returncode == 0, built.stderr

@@ -11,6 +11,9 @@ from conftest import FIXTURE, FIXTURE_STORY, run_cli
 
 from crimefigures.pipeline import runner
 
+# Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
+
 
 def test_misspelled_parameter_exits_2_with_suggestion_and_no_kernel(fixture_root: Path):
     result = run_cli("run", "-p", "drwas=10", root=fixture_root)

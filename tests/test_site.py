@@ -12,11 +12,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIRST_STORY, REPO, copy_repo, first_story_only, run_cli
+from conftest import FIRST_STORY, copy_repo, copy_tree, run_cli
 from markupsafe import escape
 from nbconvert import HTMLExporter
 
 from crimefigures.presentation import readme, site
+
+# Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 ATTACK = "<script>alert(1)</script>"
 ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -26,20 +29,9 @@ INPUT_CELL = 'class="jp-CodeMirrorEditor'  # one per code cell whose input is sh
 EXECUTED = Path("reports") / FIRST_STORY / "notebooks"
 
 
-def prepare_repo(target: Path) -> Path:
-    """A copy of the repository with the first story only and its executed notebooks: the
-    real ones when they exist (fast), else from running the pipeline in the copy."""
-    root = copy_repo(target)
-    first_story_only(root)
-    executed = sorted((REPO / EXECUTED).glob("*.ipynb"))
-    if executed:
-        (root / EXECUTED).mkdir(parents=True)
-        for notebook in executed:
-            shutil.copy(notebook, root / EXECUTED / notebook.name)
-    else:
-        result = run_cli("run", root=root)
-        assert result.returncode == 0, result.stderr
-    return root
+def prepare_repo(executed: Path, target: Path) -> Path:
+    """A copy of the session's executed repository (the first story, its notebooks run)."""
+    return copy_tree(executed, target)
 
 
 def build(root: Path) -> Path:
@@ -110,8 +102,8 @@ def remote_loads(page: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = prepare_repo(tmp_path_factory.mktemp("site") / "repo")
+def repo(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
+    root = prepare_repo(executed_first_story, tmp_path_factory.mktemp("site") / "repo")
     shutil.rmtree(root / "figures" / FIRST_STORY)
     write_manifest(root)
     return root

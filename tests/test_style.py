@@ -264,6 +264,7 @@ def test_languages_give_different_figures(tmp_path):
     assert all(english[fmt] != indonesian[fmt] for fmt in english)
 
 
+@pytest.mark.e2e  # renders or runs in fresh processes: not in make test-fast
 def test_separate_processes_and_source_date_epochs_give_identical_bytes(tmp_path):
     script = tmp_path / "sample_chart.py"
     script.write_text(SAMPLE_SCRIPT, encoding="utf-8")
