@@ -33,6 +33,7 @@ from crimefigures.pipeline import atomic, params, registry
 from crimefigures.presentation import charts, publish, style
 from crimefigures.presentation.wording import format_interval, format_number, format_percent
 from crimefigures.quantities.uncertainty import DrawBank, HedgeConstants
+from crimefigures.text import parse
 
 REPO = Path(__file__).resolve().parents[1]
 STORY = "interpol-2024-03"
@@ -102,7 +103,10 @@ def test_fig1_draws_every_money_claim_as_written_beside_its_source(tables):
         assert same(rows.loc["article", "low"], expected[0]), claim.claim_id
         assert same(rows.loc["article", "high"], expected[1]), claim.claim_id
         check = checks.loc[claim.claim_id]
-        expected = written(check["source_bound"], check["source_low"], check["source_high"])
+        # drawn as written: the source's phrase parsed, not its precision-widened interval
+        source = parse.parse_figure(check["source_figure_text"])
+        point = source.point if source.bound == "exact" else None
+        expected = written(source.bound, point or source.low, point or source.high)
         assert rows.loc["source", "bound"] == check["source_bound"]
         assert same(rows.loc["source", "low"], expected[0]), claim.claim_id
         assert same(rows.loc["source", "high"], expected[1]), claim.claim_id
@@ -197,10 +201,10 @@ def test_fig4_puts_the_small_amount_and_the_count_against_the_large_amount(table
     data = committed("fig4_enforcement_vs_scale").set_index("element")
     choices = tables.spec.figures
     small_id, large_id, count_id = choices.small_amount, choices.large_amount, choices.per_count
-    checks = tables.fact_check.set_index("claim_id")
-    large = checks.loc[large_id, ["article_low", "article_high"]].to_numpy(float)
-    small = checks.loc[small_id, ["article_low", "article_high"]].to_numpy(float)
-    count = checks.loc[count_id, ["article_low", "article_high"]].to_numpy(float)
+    # the analysis intervals (the fact check reads exact figures with their written precision)
+    terms = ratios.claim_terms(tables.figures, tables.settings.hedges, tables.settings)
+    large, small, count = (np.array([terms[c].interval.low, terms[c].interval.high])
+                           for c in (large_id, small_id, count_id))
     np.testing.assert_allclose(data.loc["large", ["low", "high"]].to_numpy(float), large)
     np.testing.assert_allclose(data.loc["large_per_count", ["low", "high"]].to_numpy(float),
                                [large[0] / count[1], large[1] / count[0]])
@@ -261,7 +265,8 @@ def test_fig7_scores_every_claim_with_its_verdict(tables):
     indonesian = committed("fig7_fact_check_scoreboard", "id").set_index("claim_id")
     assert english.loc["C01", "article_figure"] == "up to $3 trillion"
     assert indonesian.loc["C01", "article_figure"] == "hingga 3 triliun dolar AS"
-    assert english.loc["C05", "source_figure"] == "$3.13 trillion"
+    assert english.loc["C05", "source_figure"] == "$3.05 trillion"  # IMF, October 2023
+    assert english.loc["C08", "departures"] == "scope; date"  # every departure, not one
     assert indonesian.loc["C07", "article_figure"] == "hampir 3.500 penangkapan"
     assert english.loc["C12", "source_figure"] == "at least 120,000 people"
 
@@ -458,7 +463,7 @@ def synthetic_tables(full: bool = False) -> charts.Tables:
             "source_publisher": "Office of Examples", "source_url": "https://example.org/r",
             "source_figure_text": source_text, "source_bound": source.bound,
             "source_low": s_low, "source_high": s_low * 1.5, "overlap": True,
-            "position": "same", "hedge_change": "", "verdict": "consistent",
+            "position": "same", "hedge_change": "", "departures": "", "verdict": "consistent",
             "verdict_basis": "numbers", "explanation": ""})
     sources = pd.DataFrame([
         ("paper_2030", "The Example Gazette", "Losses at the ports", "https://example.org/a",

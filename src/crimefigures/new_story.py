@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from crimefigures.analysis import reference
+from crimefigures.analysis import factcheck, reference
 from crimefigures.errors import InputError
 from crimefigures.pipeline import atomic, paths, registry
 from crimefigures.quantities import units
@@ -27,8 +27,6 @@ from crimefigures.text import ledger
 ARTICLE_SOURCE_ID = "article"
 SOURCE_COLUMNS = ("source_id", "publisher", "title", "date_published", "url", "date_accessed",
                   "kind", "access", "notes")
-BENCHMARK_HEADER = "benchmark_id,source_id,source_quote,figure_text,measure,unit,notes\n"
-FACT_CHECK_HEADER = "claim_id,source_id,source_quote,source_figure_text,verdict,explanation\n"
 HTML_SUFFIXES = (".html", ".htm")
 
 
@@ -172,8 +170,10 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
         "notes": "The article under analysis; add each primary source as its own row."}],
         columns=list(SOURCE_COLUMNS))
     written.append(atomic.write_csv(curated_dir / "sources.csv", sources))
-    written.append(atomic.write_text(curated_dir / "fact_checks.csv", FACT_CHECK_HEADER))
-    written.append(atomic.write_text(curated_dir / "benchmarks.csv", BENCHMARK_HEADER))
+    written.append(atomic.write_text(curated_dir / "fact_checks.csv",
+                                     ",".join(factcheck.FACT_CHECK_COLUMNS) + "\n"))
+    written.append(atomic.write_text(curated_dir / "benchmarks.csv",
+                                     ",".join(factcheck.BENCHMARK_COLUMNS) + "\n"))
     figures = ledger.build_figures(raw_dir / "article.txt", curated_dir / "claims.csv",
                                    curated_dir / "sources.csv",
                                    curated_dir / "ignored_numbers.csv")

@@ -1,10 +1,32 @@
 """The article against its primary sources, claim by claim.
 
-``data/curated/fact_checks.csv`` holds what a person read: the source, its
-verbatim words, the figure inside them and a verdict from a fixed vocabulary.
-Everything else is computed: the source's figure is parsed like the article's,
-both become analysis intervals, and the comparison (overlap, which way the hedge
-points, whether the verdict agrees with the numbers) is derived, not typed.
+``data/curated/<story>/fact_checks.csv`` holds what a person read: the source, its
+verbatim words, the figure inside them, and every way the article departs from it
+(``departures``: a set of ``number``, ``hedge``, ``attribution``, ``scope``,
+``date``; empty when it says what the source says; ``unverified`` when no source
+could be read). Everything else is computed: the source's figure is parsed like the
+article's, both become intervals, the comparison (overlap, position, which way the
+hedge points) is derived, and the headline verdict follows from the departures by
+one precedence:
+
+    number > hedge > attribution > scope > date > (none: consistent)
+
+- ``number``: ``overstated`` when the article's interval lies above the source's,
+  else ``understated``;
+- ``hedge``: ``hedge_inverted`` when a floor became a ceiling or back; ``overstated``
+  when a hedged figure is written as exact (certainty overstated); else
+  ``overstated``/``understated`` by which way the article's interval moved;
+- ``attribution``: ``misattributed``; ``scope``: ``scope_changed``; ``date``:
+  ``date_changed``.
+
+A recorded set never contradicts the numbers: a ``number`` departure needs
+intervals that do not overlap, and intervals that do not overlap need a ``number``
+or ``hedge`` departure (``verdict_basis`` is ``contradicted`` otherwise, and a test
+requires there be none).
+
+Written precision: an exact figure is read as the interval its last written digit
+implies ("$4.2 billion" is [4.15, 4.25] billion) when ``written_precision`` is on
+(a setting notebook 02 records), for the article's figure and the source's alike.
 """
 
 from __future__ import annotations
@@ -24,8 +46,11 @@ from crimefigures.text.parse import parse_figure
 
 VERDICTS = ("consistent", "overstated", "understated", "misattributed", "hedge_inverted",
             "scope_changed", "date_changed", "unverified")
-FACT_CHECK_COLUMNS = ("claim_id", "source_id", "source_quote", "source_figure_text", "verdict",
-                      "explanation")
+# In order of precedence: the first one present names the headline verdict.
+DEPARTURES = ("number", "hedge", "attribution", "scope", "date")
+UNVERIFIED = "unverified"
+FACT_CHECK_COLUMNS = ("claim_id", "source_id", "source_quote", "source_figure_text",
+                      "departures", "explanation")
 BENCHMARK_COLUMNS = ("benchmark_id", "source_id", "source_quote", "figure_text", "measure",
                      "unit", "notes")
 
@@ -35,7 +60,10 @@ FACT_CHECKS_SCHEMA = pa.DataFrameSchema(
         "source_id": pa.Column(str),
         "source_quote": pa.Column(str),
         "source_figure_text": pa.Column(str),
-        "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS))),
+        "departures": pa.Column(str, pa.Check(
+            lambda s: s.map(_valid_departures), element_wise=False,
+            error=f"departures: ';'-separated, from {', '.join(DEPARTURES)}, or "
+                  f"{UNVERIFIED} alone")),
         "explanation": pa.Column(str),
     },
     strict=True,
@@ -59,8 +87,8 @@ BENCHMARKS_SCHEMA = pa.DataFrameSchema(
 COMPARISON_COLUMNS = (
     "claim_id", "figure_text", "article_bound", "article_low", "article_high", "source_id",
     "source_publisher", "source_url", "source_figure_text", "source_bound", "source_low",
-    "source_high", "overlap", "position", "hedge_change", "verdict", "verdict_basis",
-    "explanation",
+    "source_high", "overlap", "position", "hedge_change", "departures", "verdict",
+    "verdict_basis", "explanation",
 )
 
 COMPARISON_SCHEMA = pa.DataFrameSchema(
@@ -81,6 +109,7 @@ COMPARISON_SCHEMA = pa.DataFrameSchema(
         "position": pa.Column(str, pa.Check.isin(["same", "overlapping", "article_above",
                                                    "article_below"])),
         "hedge_change": pa.Column(str),
+        "departures": pa.Column(str),
         "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS))),
         "verdict_basis": pa.Column(str, pa.Check.isin(["numbers", "wording", "contradicted",
                                                          "none"])),
@@ -90,14 +119,28 @@ COMPARISON_SCHEMA = pa.DataFrameSchema(
     ordered=True,
 )
 
+def departure_set(text: str) -> tuple[str, ...]:
+    """'scope; date' -> ('scope', 'date'), in precedence order."""
+    found = {part.strip() for part in str(text).split(";") if part.strip()}
+    return tuple(d for d in (*DEPARTURES, UNVERIFIED) if d in found)
+
+
+def _valid_departures(text: str) -> bool:
+    parts = [part.strip() for part in str(text).split(";") if part.strip()]
+    if parts == [UNVERIFIED]:
+        return True
+    return len(set(parts)) == len(parts) and set(parts) <= set(DEPARTURES)
+
+
 # Which way each bound type leans from the written number: a floor, a ceiling, or neither.
-_SAME_LEAN = {"unchanged", "about -> exact", "exact -> about"}
 _LEAN = {"lower": "floor", "upper": "ceiling", "approx": "about", "exact": "exact",
          "range": "range"}
 
 
 def read_fact_checks(path: str | Path) -> pd.DataFrame:
-    return ledger.read_table(path, FACT_CHECK_COLUMNS, FACT_CHECK_COLUMNS, FACT_CHECKS_SCHEMA)
+    # an empty departures cell is the finding that the article says what its source says
+    required = tuple(c for c in FACT_CHECK_COLUMNS if c != "departures")
+    return ledger.read_table(path, FACT_CHECK_COLUMNS, required, FACT_CHECKS_SCHEMA)
 
 
 def read_benchmarks(path: str | Path) -> pd.DataFrame:
@@ -131,7 +174,7 @@ def with_unchecked(fact_checks: pd.DataFrame, figures: pd.DataFrame) -> pd.DataF
     done = set(fact_checks["claim_id"])
     extra = [{"claim_id": c.claim_id, "source_id": c.primary_source_id,
               "source_quote": c.quote, "source_figure_text": c.figure_text,
-              "verdict": "unverified", "explanation": UNCHECKED}
+              "departures": UNVERIFIED, "explanation": UNCHECKED}
              for c in figures.itertuples() if c.claim_id not in done]
     if not extra:
         return fact_checks
@@ -178,36 +221,73 @@ def rounding_halfwidth(figure_text: str, interval: Interval) -> float:
     return 0.5 * 10.0 ** -decimals * scale
 
 
-def verdict_basis(verdict: str, article: Interval, source: Interval, change: str,
-                  article_text: str) -> str:
-    """What the typed verdict rests on, judged from the computed comparison.
+def headline_verdict(departures: tuple[str, ...], article: Interval, source: Interval,
+                     change: str) -> str:
+    """The verdict the departures give, by the module's precedence."""
+    if UNVERIFIED in departures:
+        return "unverified"
+    if not departures:
+        return "consistent"
+    first = departures[0]
+    if first == "hedge" and change in {"floor -> ceiling", "ceiling -> floor"}:
+        return "hedge_inverted"
+    if first == "hedge" and change.endswith("-> exact"):
+        return "overstated"  # a hedged estimate written as a plain fact overstates certainty
+    if first in {"number", "hedge"}:
+        higher = (article.low > source.high or article.high > source.high
+                  or article.midpoint > source.midpoint)
+        return "overstated" if higher else "understated"
+    return {"attribution": "misattributed", "scope": "scope_changed",
+            "date": "date_changed"}[first]
 
-    ``numbers``: the intervals or hedges show it; ``wording``: the figures agree, so the
-    verdict rests on scope, date, attribution or certainty (see the explanation);
-    ``contradicted``: the numbers say otherwise (a test requires there be none);
-    ``none``: unverified, nothing to compare.
+
+def verdict_basis(departures: tuple[str, ...], article: Interval, source: Interval) -> str:
+    """What the verdict rests on, judged from the computed comparison.
+
+    ``numbers``: the numbers agree (no departure), or show the recorded number or hedge
+    departure; ``wording``: the figures agree and the departures are of scope, date or
+    attribution; ``contradicted``: the
+    recorded departures and the numbers disagree (a test requires there be none); ``none``:
+    unverified, nothing to compare.
     """
-    close = article.overlaps(source) or (
-        abs(article.midpoint - source.midpoint) <= rounding_halfwidth(article_text, article))
-    if verdict == "unverified":
+    if UNVERIFIED in departures:
         return "none"
-    if verdict == "consistent":
-        return "numbers" if close and change in _SAME_LEAN else "contradicted"
-    if verdict == "hedge_inverted":
-        return "numbers" if change in {"floor -> ceiling", "ceiling -> floor"} else "contradicted"
-    if verdict in {"overstated", "understated"}:
-        higher = verdict == "overstated"
-        moved = article.high > source.high if higher else article.low < source.low
-        raised = change in ({"about -> floor", "exact -> floor"} if higher
-                            else {"about -> ceiling", "exact -> ceiling"})
-        if moved or raised:
-            return "numbers"
-        return "wording" if close else "contradicted"
-    return "wording" if close else "numbers"  # scope, date or attribution changed
+    overlap = article.overlaps(source)
+    if ("number" in departures and overlap) or (
+            not overlap and not {"number", "hedge"} & set(departures)):
+        return "contradicted"
+    if not departures or {"number", "hedge"} & set(departures):
+        return "numbers"  # the numbers agree, or show the recorded departure
+    return "wording"
+
+
+def written_interval(figure_text: str, bound: str, interval: Interval,
+                     precision: bool) -> Interval:
+    """An exact figure as the interval its written precision implies, when that reading is on."""
+    if not precision or bound != "exact":
+        return interval
+    half = rounding_halfwidth(figure_text, interval)
+    return Interval(max(0.0, interval.low - half), interval.high + half)
+
+
+def _in_article_currency(source_text: str, article_unit: str, source: Interval,
+                         year: int) -> Interval:
+    """A source's money in another currency than the article's, converted through US dollars
+    at the cited annual rates, so the two are compared like for like."""
+    source_unit = parse_figure(source_text).unit
+    if source_unit == article_unit or not (units.is_currency(source_unit)
+                                           and units.is_currency(article_unit)):
+        return source
+    from crimefigures.analysis import exchange  # only stories with foreign money need it
+
+    factor = (exchange.to_usd(1.0, source_unit, year).value_usd
+              / exchange.to_usd(1.0, article_unit, year).value_usd)
+    return source * factor
 
 
 def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFrame,
-            hedges: HedgeConstants, name: str = "fact_checks.csv") -> pd.DataFrame:
+            hedges: HedgeConstants, name: str = "fact_checks.csv", *,
+            written_precision: bool = True, exchange_rate_year: int = 2023) -> pd.DataFrame:
     """Article interval beside source interval for every claim, with computed relations."""
     check_fact_checks(fact_checks, figures, sources, name)
     fact_checks = with_unchecked(fact_checks, figures)
@@ -222,8 +302,14 @@ def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFr
                                     hedges)
         source_bound, source = parsed_interval(check["source_figure_text"], hedges, name=name,
                                                row=line, field="source_figure_text")
+        article = written_interval(claim.figure_text, claim.bound, article, written_precision)
+        source = written_interval(check["source_figure_text"], source_bound, source,
+                                  written_precision)
+        source = _in_article_currency(check["source_figure_text"], str(claim.unit), source,
+                                      exchange_rate_year)
         overlap = article.overlaps(source)
         change = hedge_change(claim.bound, source_bound)
+        departures = departure_set(check["departures"])
         rows.append({
             "claim_id": claim.claim_id, "figure_text": claim.figure_text,
             "article_bound": claim.bound, "article_low": article.low,
@@ -233,9 +319,9 @@ def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFr
             "source_figure_text": check["source_figure_text"], "source_bound": source_bound,
             "source_low": source.low, "source_high": source.high, "overlap": overlap,
             "position": position(article, source), "hedge_change": change,
-            "verdict": check["verdict"],
-            "verdict_basis": verdict_basis(check["verdict"], article, source, change,
-                                           claim.figure_text),
+            "departures": "; ".join(departures),
+            "verdict": headline_verdict(departures, article, source, change),
+            "verdict_basis": verdict_basis(departures, article, source),
             "explanation": check["explanation"],
         })
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))

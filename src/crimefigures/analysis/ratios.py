@@ -77,6 +77,8 @@ class Settings:
     gdp_year: int = 2024
     population_year: int = 2023
     exchange_rate_year: int = 2023  # the annual average that converts other currencies
+    # "$4.2 billion" read as [4.15, 4.25] billion in the fact-check comparisons
+    written_precision: bool = True
 
     def __post_init__(self) -> None:
         if self.gdp_source not in reference.GDP_SOURCES:
@@ -95,7 +97,7 @@ STORY_SETTINGS = ("gdp_source", "weo_vintage", "gdp_year", "population_year",
 
 
 def story_settings(spec: AnalysisSpec, hedges: HedgeConstants, distribution: str, draws: int,
-                   seed: int, **chosen: str | int) -> Settings:
+                   seed: int, written_precision: bool = True, **chosen: str | int) -> Settings:
     """The settings a story runs with: a value notebook 02 sets wins; an unset one ("" or 0)
     comes from the story's analysis.yml ``settings``, else the package default."""
     unknown = set(chosen) - set(STORY_SETTINGS)
@@ -108,7 +110,8 @@ def story_settings(spec: AnalysisSpec, hedges: HedgeConstants, distribution: str
         if value in (None, "", 0):
             value = getattr(spec.settings, name)
         values[name] = getattr(defaults, name) if value is None else value
-    return Settings(hedges=hedges, distribution=distribution, draws=draws, seed=seed, **values)
+    return Settings(hedges=hedges, distribution=distribution, draws=draws, seed=seed,
+                    written_precision=written_precision, **values)
 
 
 @dataclass(frozen=True)

@@ -238,13 +238,21 @@ def hash_files(files: Iterable[Path]) -> dict[str, str | None]:
     return {paths.relative(f): (file_sha256(f) if f.is_file() else None) for f in files}
 
 
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole package, every sub-package
+_SOURCE_SUFFIXES = {".py", ".yml", ".json", ".html", ".css", ".j2", ".ttf"}
+
+
+def package_files() -> list[Path]:
+    """Every file of the package that can change what a notebook produces."""
+    return [f for f in sorted(PACKAGE_DIR.rglob("*"))
+            if f.is_file() and f.suffix in _SOURCE_SUFFIXES and "__pycache__" not in f.parts]
+
+
 def package_source_hash() -> str:
-    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".yml", ".json", ".html", ".css", ".ttf"}:
-            digest.update(file.relative_to(package).as_posix().encode())
-            digest.update(file.read_bytes())
+    for file in package_files():
+        digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()
 
 

@@ -36,7 +36,7 @@ from crimefigures.presentation.wording import (
     territory_name,
 )
 from crimefigures.quantities import units
-from crimefigures.quantities.uncertainty import Interval
+from crimefigures.quantities.uncertainty import Interval, analysis_interval
 from crimefigures.text import ledger, parse
 
 HISTOGRAM_BINS = 40
@@ -573,8 +573,11 @@ def _ratio_source_ids(tables: Tables, ratio_ids: Sequence[str]) -> tuple[str, ..
 
 
 def _claim_interval(tables: Tables, claim_id: str) -> Interval:
-    check = check_row(tables, claim_id)
-    return Interval(float(check["article_low"]), float(check["article_high"]))
+    """The claim's analysis interval, as the ratios use it (the fact check's columns read an
+    exact figure with its written precision, which is for comparing with a source)."""
+    claim = claim_row(tables, claim_id)
+    return analysis_interval(claim["bound"], claim["low"], claim["high"], claim["point"],
+                             _text(claim["hedge"]) or None, tables.settings.hedges)
 
 
 def _usd_claims(tables: Tables) -> set[str]:

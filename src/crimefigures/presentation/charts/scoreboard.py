@@ -49,9 +49,19 @@ def scoreboard_table(tables: Tables, language: str) -> pd.DataFrame:
             "source_figure": figure_phrase(written.bound, s_low, s_high, written.hedge,
                                            written.unit, written.noun, language),
             "source_publisher": check["source_publisher"], "source_id": check["source_id"],
+            "departures": str(check["departures"]),
             "verdict": check["verdict"], "verdict_basis": check["verdict_basis"],
         })
     return pd.DataFrame(rows)
+
+
+def other_departures(departures: str, language: str) -> str:
+    """The departures after the one that names the verdict ('also: date'), or ''."""
+    found = [d.strip() for d in departures.split(";") if d.strip() and d.strip() != "unverified"]
+    if len(found) < 2:
+        return ""
+    words = join_words([message(f"departure_{d}", language) for d in found[1:]], language)
+    return message("fig7_also", language, departures=words)
 
 
 def _verdict_counts(data: pd.DataFrame, language: str) -> tuple[int, str]:
@@ -90,6 +100,10 @@ def _draw_scoreboard(ax, data: pd.DataFrame, labels: Sequence[str], language: st
                                     ec="none", mutation_aspect=25))
         ax.text(_COLUMNS[3][1] + 0.0875, y, message(f"verdict_{row['verdict']}", language),
                 fontsize=TEXT_PT, ha="center", va="center", color=_text_colour(colour))
+        also = other_departures(row["departures"], language)
+        if also:
+            ax.text(_COLUMNS[3][1] + 0.0875, y + 0.42, also, fontsize=5.3, ha="center",
+                    va="center", color=style.MUTED_TEXT_COLOR)
         if y < len(data) - 1:
             ax.axhline(y + 0.5, color="#DDDDDD", lw=0.5)
 
@@ -112,7 +126,9 @@ def fact_check_scoreboard(tables: Tables, *, language: str) -> Chart:
     caption = chart_caption(tables, name, message("fig7_caption", language, counts=counts),
                             language)
     items = [message("alt_verdict_item", language, label=label, article=r.article_figure,
-                     source=r.source_figure, verdict=message(f"verdict_{r.verdict}", language))
+                     source=r.source_figure,
+                     verdict=" ".join(filter(None, (message(f"verdict_{r.verdict}", language),
+                                                    other_departures(r.departures, language)))))
              for label, r in zip(labels, data.itertuples(), strict=True)]
     alt = message("fig7_alt", language, n=len(data), consistent=consistent, counts=counts,
                   items=items_text(items, language))
