@@ -72,11 +72,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 ## test: ruff, then pytest (unit tests, end-to-end runs of every notebook, the browser test)
-# Two workers, one test file each at a time (--dist loadfile keeps a file's module fixtures
-# on one worker): the suite is mostly subprocesses and kernels, so both cores stay busy.
+# Two workers sharing the tests (--dist loadgroup keeps a module marked xdist_group, whose
+# fixtures its tests share, on one worker): the suite is mostly subprocesses and kernels.
 test: $(STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## test-fast: ruff and the unit tests only (no notebook runs, no browser), for the edit-test loop
 test-fast: $(STAMP)

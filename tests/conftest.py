@@ -49,13 +49,22 @@ def first_story_only(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def executed_first_story(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def executed_first_story(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """A copy of the repository (the first story only) on which the whole pipeline has run
     once, from nothing. Tests that need executed notebooks or published outputs copy it
-    instead of running the pipeline again; never modify it in place."""
-    root = first_story_only(copy_repo(tmp_path_factory.mktemp("executed") / "repo"))
-    result = run_cli("run", root=root)
-    assert result.returncode == 0, result.stderr
+    instead of running the pipeline again; never modify it in place. Under pytest-xdist the
+    workers share one copy: the first to arrive builds it while the others wait."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # this session's, all workers'
+    root = shared / "executed" / "repo"
+    with FileLock(str(shared / "executed.lock")):
+        if not (root / "reports" / "run_summary.json").is_file():
+            shutil.rmtree(root.parent, ignore_errors=True)
+            first_story_only(copy_repo(root))
+            result = run_cli("run", root=root)
+            assert result.returncode == 0, result.stderr
     return root
 
 

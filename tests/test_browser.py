@@ -20,7 +20,8 @@ from conftest import FIRST_STORY, REPO
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from test_site import build, prepare_repo, write_manifest
 
-pytestmark = pytest.mark.browser
+# one worker for this module: its fixtures are shared by its tests
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

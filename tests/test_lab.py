@@ -21,7 +21,8 @@ from nbclient import NotebookClient
 from crimefigures.pipeline import paths, runner
 
 # Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
-pytestmark = pytest.mark.e2e
+# one worker for this module: its fixtures are shared by its tests
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("lab")]
 
 TOKEN = "crimefigures-test"
 

@@ -14,7 +14,8 @@ from conftest import REPO, copy_repo, run_cli
 
 from crimefigures.pipeline import runner
 
-pytestmark = pytest.mark.e2e
+# one worker for this module: its fixtures are shared by its tests
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("outputs_current")]
 
 
 def _published(root: Path) -> dict[str, bytes]:
@@ -38,7 +39,7 @@ def test_every_pipeline_step_ran(fresh_run):
     root, output = fresh_run
     summary = json.loads((root / "reports" / "run_summary.json").read_text())
     steps = [s.name for s in runner.load_pipeline(REPO / "notebooks" / "pipeline.yml")]
-    assert [n["name"] for n in summary["notebooks"]] == steps
+    assert sorted(n["name"] for n in summary["notebooks"]) == sorted(steps)
     assert {n["status"] for n in summary["notebooks"]} == {"ran"}
     for step in runner.load_pipeline(REPO / "notebooks" / "pipeline.yml"):
         assert (root / step.executed_path).is_file(), step.name

@@ -19,7 +19,8 @@ from nbconvert import HTMLExporter
 from crimefigures.presentation import readme, site
 
 # Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
-pytestmark = pytest.mark.e2e
+# one worker for this module: its fixtures are shared by its tests
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("site")]
 
 ATTACK = "<script>alert(1)</script>"
 ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -126,6 +126,23 @@ def starter_analysis(figures: pd.DataFrame, text: str, table: pd.DataFrame) -> d
             "headlines": [r["id"] for r in ratios[:4]]}
 
 
+def reference_sources(table: pd.DataFrame) -> list[dict[str, str]]:
+    """A sources.csv row for each bundled GDP and population release, from the citation the
+    reference table carries, so the figures' footers can cite what they draw."""
+    rows = []
+    series = table.drop_duplicates(["source", "vintage"]).sort_values(["source", "vintage"])
+    for entry in series.itertuples():
+        imf = entry.source == reference.IMF_WEO
+        published = reference.WEO_PUBLISHED.get(entry.vintage) if imf else None
+        rows.append({
+            "source_id": f"imf_weo_{entry.vintage.replace('-', '_')}" if imf else "world_bank_wdi",
+            "publisher": entry.publisher, "title": entry.dataset,
+            "date_published": published.isoformat() if published else "", "url": entry.url,
+            "date_accessed": entry.date_accessed, "kind": "dataset", "access": "read",
+            "notes": "Bundled subset in data/reference; each row there carries its citation."})
+    return list({row["source_id"]: row for row in rows}.values())
+
+
 def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = None
               ) -> list[str]:
     """Write a story's raw and draft curated files; returns the paths written."""
@@ -162,13 +179,14 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
     claims = ledger.read_claims(curated_dir / "claims.csv")
     claims["primary_source_id"] = ARTICLE_SOURCE_ID
     atomic.write_csv(curated_dir / "claims.csv", claims)
+    table = reference.load_reference(registry.path("reference", slug))
     sources = pd.DataFrame([{
         "source_id": ARTICLE_SOURCE_ID, "publisher": origin["outlet"] or "(to fill in)",
         "title": origin["title"] or "(to fill in)",
         "date_published": str(origin["date_published"]), "url": origin["url"],
         "date_accessed": origin["date_obtained"], "kind": "article", "access": "read",
-        "notes": "The article under analysis; add each primary source as its own row."}],
-        columns=list(SOURCE_COLUMNS))
+        "notes": "The article under analysis; add each primary source as its own row."},
+        *reference_sources(table)], columns=list(SOURCE_COLUMNS))
     written.append(atomic.write_csv(curated_dir / "sources.csv", sources))
     written.append(atomic.write_text(curated_dir / "fact_checks.csv",
                                      ",".join(factcheck.FACT_CHECK_COLUMNS) + "\n"))
@@ -177,7 +195,6 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
     figures = ledger.build_figures(raw_dir / "article.txt", curated_dir / "claims.csv",
                                    curated_dir / "sources.csv",
                                    curated_dir / "ignored_numbers.csv")
-    table = reference.load_reference(registry.path("reference", slug))
     analysis = starter_analysis(figures, data.decode("utf-8"), table)
     header = ("# Starter analysis written by new-story: review every ratio, add the statements\n"
               "# and checks this story needs (see data/curated/README.md).\n")
