@@ -9,7 +9,7 @@ import pytest
 from conftest import FIRST_STORY, REPO, copy_repo, run_cli
 
 from crimefigures.errors import InputError
-from crimefigures.presentation import readme
+from crimefigures.presentation import readme, wording
 
 PROCESSED = REPO / "data" / "processed" / FIRST_STORY
 MANIFEST = f"figures/{FIRST_STORY}/manifest.json"
@@ -46,8 +46,8 @@ def test_there_are_three_to_six_sentences_with_the_headline_numbers():
     france = ratios.loc["illicit_flows_to_france_gdp_article"]
     world = ratios.loc["illicit_flows_to_world_gdp"]
     text = " ".join(sentences)
-    assert readme.format_percent_range(france["low"], france["high"]) in text
-    assert readme.format_percent_range(world["low"], world["high"]) in text
+    assert wording.percent_range(france["low"], france["high"], "en") in text
+    assert wording.percent_range(world["low"], world["high"], "en") in text
     statements = pd.read_csv(PROCESSED / "statements.csv")
     for statement in statements["statement"]:
         assert statement.rstrip(".") in text
@@ -60,17 +60,17 @@ def test_sentences_follow_the_data(copy_root: Path):
     ratios.loc[ratios["ratio_id"] == "illicit_flows_to_france_gdp_article", "low"] = 0.5
     ratios.to_csv(ratios_file, index=False)
     after = findings()
-    assert "50%–97%" in after[0] and "50%–97%" not in before[0]
+    assert "50–97%" in after[0] and "50–97%" not in before[0]
     assert after[1:] == before[1:]
 
 
 def test_check_fails_on_a_readme_whose_numbers_were_altered(copy_root: Path, capsys):
     current = readme.render_block(findings())
-    assert "65%–97%" in current
+    assert "65–97%" in current
     path = copy_root / "README.md"
     path.write_text(a_readme(current), encoding="utf-8")
     assert readme.main(check=True) == 0
-    altered = a_readme(current.replace("65%–97%", "66%–97%", 1))
+    altered = a_readme(current.replace("65–97%", "66–97%", 1))
     path.write_text(altered, encoding="utf-8")
     capsys.readouterr()
     assert readme.main(check=True) == 1
@@ -115,14 +115,15 @@ def test_dollar_signs_are_escaped_for_markdown_maths():
 
 
 @pytest.mark.parametrize(("low", "high", "text"), [
-    (0.6451612903225806, 0.967741935483871, "65%–97%"),
-    (0.018171094758034384, 0.027256642137051576, "1.8%–2.7%"),
-    (0.0001, 0.00015, "0.010%–0.015%"),
+    (0.6451612903225806, 0.967741935483871, "65–97%"),
+    (0.018171094758034384, 0.027256642137051576, "1.8–2.7%"),
+    (0.0001, 0.00015, "0.01–0.015%"),
     (0.25, 0.25, "25%"),
-    (0.0, 0.5, "0%–50%"),
+    (0.0, 0.5, "0–50%"),
 ])
-def test_percent_ranges(low: float, high: float, text: str):
-    assert readme.format_percent_range(low, high) == text
+def test_percent_ranges_are_the_wording_modules(low: float, high: float, text: str):
+    """The README writes shares exactly as the figures and the site do (one wording module)."""
+    assert wording.percent_range(low, high, "en") == text
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -130,13 +131,20 @@ def test_percent_ranges(low: float, high: float, text: str):
     (3.13001e12, "$3.13 trillion"), (85714.29, "$85,714"),
 ])
 def test_money(value: float, text: str):
-    assert readme.format_money(value) == text
+    assert wording.money_text(value, "en") == text
 
 
 def test_money_ranges():
-    assert readme.format_money_range(2e12, 3e12) == "$2–3 trillion"
-    assert readme.format_money_range(5e8, 2e12) == "$500 million–$2 trillion"
-    assert readme.format_money_range(3e8, 3e8) == "$300 million"
+    assert wording.money_range(2e12, 3e12, "en") == "$2–3 trillion"
+    assert wording.money_range(5e8, 2e12, "en") == "$500 million–$2 trillion"
+    assert wording.money_range(3e8, 3e8, "en") == "$300 million"
+
+
+def test_the_findings_are_written_in_both_languages_from_the_catalogue():
+    english, indonesian = findings(), readme.findings_sentences(FIRST_STORY, "id")
+    assert len(english) == len(indonesian)
+    assert "Monte Carlo median" in english[0] and "median Monte Carlo" in indonesian[0]
+    assert "65–97%" in english[0] and "65–97%" in indonesian[0]
 
 
 def test_committed_readme_blocks_are_current():

@@ -277,37 +277,6 @@ def term_table(figures: pd.DataFrame, settings: Settings, table: pd.DataFrame,
     ).set_index("term")
 
 
-def quotable(ratios: pd.DataFrame) -> pd.DataFrame:
-    """A short table a journalist could quote: the exact range and the Monte Carlo median."""
-    def show(row: pd.Series) -> pd.Series:
-        fmt = _percent if row["unit"] == "fraction" else _plain
-        return pd.Series({
-            "ratio": row["ratio_id"],
-            "exact range": f"{fmt(row['low'])} to {fmt(row['high'])}",
-            "90% of draws": f"{fmt(row['mc_p05'])} to {fmt(row['mc_p95'])}",
-            "median": fmt(row["mc_p50"]),
-            "unit": "share" if row["unit"] == "fraction" else row["unit"],
-        })
-
-    return ratios.apply(show, axis=1).set_index("ratio")
-
-
-def _percent(value: float) -> str:
-    if value >= 0.1:
-        return f"{value * 100:.0f}%"
-    if value >= 0.001:
-        return f"{value * 100:.2g}%"
-    return f"{value * 100:.1e}%"
-
-
-def _plain(value: float) -> str:
-    if abs(value) >= 1e9:
-        return f"{value / 1e9:,.0f} bn"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.1f} m"
-    return f"{value:,.3g}"
-
-
 def write_ratios(ratios: pd.DataFrame, output_path: str | Path) -> Path:
     ledger.validate(ratios, RATIOS_SCHEMA, paths.relative(output_path))
     return atomic.write_csv(output_path, ratios)

@@ -9,7 +9,6 @@ whether it is current (``python -m crimefigures readme [--check]``).
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,15 @@ import pandas as pd
 from crimefigures.analysis.spec import load_spec
 from crimefigures.errors import InputError
 from crimefigures.pipeline import atomic, paths, registry
+from crimefigures.presentation.wording import (
+    join_words,
+    message,
+    money_range,
+    money_text,
+    value_range,
+    value_text,
+    vintage_label,
+)
 from crimefigures.text.article import read_origin
 
 README_FILE = "README.md"
@@ -32,92 +40,33 @@ STORIES_START = "<!-- stories:start -->"
 STORIES_END = "<!-- stories:end -->"
 HEADLINE_SENTENCES = 3  # headline ratios written out per story
 
-# How each verdict reads in a sentence ("3 changed scope"). Verdicts that do not say a
-# figure departs from its source are left out of the count of departures.
-VERDICT_PHRASES = {
-    "overstated": "overstated",
-    "understated": "understated",
-    "misattributed": "misattributed",
-    "hedge_inverted": "inverted the hedge",
-    "scope_changed": "changed scope",
-    "date_changed": "changed date",
-}
+# Verdicts that do not say a figure departs from its source are left out of the count.
 NOT_DEPARTURES = ("consistent", "unverified")
-GDP_SOURCES = {"imf_weo": "the IMF's", "world_bank": "the World Bank's"}
-MONEY_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+VERDICTS = ("overstated", "understated", "misattributed", "hedge_inverted", "scope_changed",
+            "date_changed")
 HOLDS_EVERYWHERE = "holds under every setting"
 FAILS_EVERYWHERE = "fails under every setting"
 HOLDS_SOMEWHERE = "holds under some settings"
 
 
-# --- number formatting -------------------------------------------------------------------
+# --- words: every phrase comes from the catalogue, every number from the wording module ----
 
-def _decimals(value: float, significant: int) -> int:
-    """Decimals that show ``value`` to ``significant`` figures (none for large values)."""
-    if value == 0:
-        return 0
-    return max(0, significant - 1 - math.floor(math.log10(abs(value))))
+def _join(items: Sequence[str], language: str) -> str:
+    """'a', 'a and b', 'a, b and c' in the reader's language."""
+    return join_words(list(items), language)
 
 
-def format_percent_range(low: float, high: float, significant: int = 2) -> str:
-    """Fractions as a percent range: 0.645, 0.968 -> '65%–97%'; both ends share decimals."""
-    low_pct, high_pct = low * 100, high * 100
-    nonzero = [abs(v) for v in (low_pct, high_pct) if v]
-    decimals = _decimals(min(nonzero), significant) if nonzero else 0
-    low_text, high_text = f"{low_pct:.{decimals}f}", f"{high_pct:.{decimals}f}"
-    if low_text == high_text:
-        return f"{low_text}%"
-    return f"{low_text}%–{high_text}%"
+def _quoted(texts: Iterable[str], language: str) -> str:
+    return _join([message("quoted", language, text=text.strip().rstrip("."))
+                  for text in texts], language)
 
 
-def format_percent(value: float, significant: int = 2) -> str:
-    return format_percent_range(value, value, significant)
-
-
-def _money_parts(value: float) -> tuple[str, str]:
-    for size, word in MONEY_SCALES:
-        if abs(value) >= size:
-            return f"{value / size:.3g}", word
-    return f"{value:,.0f}", ""
-
-
-def format_money(value: float) -> str:
-    """US dollars in words: 7e8 -> '$700 million', 4.2e12 -> '$4.2 trillion'."""
-    number, word = _money_parts(value)
-    return f"${number} {word}".rstrip()
-
-
-def format_money_range(low: float, high: float) -> str:
-    """'$2–3 trillion' when both ends share a scale, else '$500 million–$2 trillion'."""
-    low_number, low_word = _money_parts(low)
-    high_number, high_word = _money_parts(high)
-    if low_number == high_number and low_word == high_word:
-        return format_money(low)
-    if low_word == high_word:
-        return f"${low_number}–{high_number} {high_word}".rstrip()
-    return f"{format_money(low)}–{format_money(high)}"
-
-
-def _month_year(vintage: str) -> str:
-    """'2024-10' -> 'October 2024'; anything else is shown as written."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", vintage.strip())
-    if not match:
-        return vintage.strip()
-    month = pd.Timestamp(year=int(match[1]), month=int(match[2]), day=1).month_name()
-    return f"{month} {match[1]}"
-
-
-def _join(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _quoted(texts: Iterable[str]) -> str:
-    return _join([f"“{text.strip().rstrip('.')}”" for text in texts])
-
-
-def _count_word(n: int) -> str:
-    return f"{n} statement" if n == 1 else f"{n} statements"
+def _gdp_vintage(ratio: pd.Series, language: str) -> str:
+    source = str(ratio["gdp_source"])
+    vintage = "" if pd.isna(ratio["weo_vintage"]) else str(ratio["weo_vintage"])
+    if source == "imf_weo" and vintage:
+        return message("readme_gdp_imf", language, release=vintage_label(vintage, language))
+    return message("readme_gdp_world_bank", language)
 
 
 # --- reading the processed tables --------------------------------------------------------
@@ -131,36 +80,23 @@ def _table(story: str, name: str) -> pd.DataFrame:
                          file=paths.relative(path)) from None
 
 
-def _gdp_vintage(ratio: pd.Series) -> str:
-    source = GDP_SOURCES.get(str(ratio["gdp_source"]), str(ratio["gdp_source"]))
-    vintage = "" if pd.isna(ratio["weo_vintage"]) else f" {_month_year(str(ratio['weo_vintage']))}"
-    return f"{source}{vintage} estimate"
-
-
-def _ratio_range(row: pd.Series) -> str:
+def _ratio_range(row: pd.Series, language: str) -> str:
     """A ratio's exact interval in its own unit: percent, money or a plain rate."""
     unit = str(row["unit"])
-    if unit == "fraction":
-        return format_percent_range(row["low"], row["high"])
     if unit == "USD":
-        return format_money_range(row["low"], row["high"])
-    low, high = (f"{v:.3g}" for v in (row["low"], row["high"]))
-    text = low if low == high else f"{low}–{high}"
-    if unit.startswith("USD "):
-        return f"${text} {unit[4:]}"
-    return f"{text} {unit}"
+        return money_range(row["low"], row["high"], language)
+    text = value_range(row["low"], row["high"], unit, language)
+    return text if unit == "fraction" else f"{text} {unit}"
 
 
-def _ratio_median(row: pd.Series) -> str:
+def _ratio_median(row: pd.Series, language: str) -> str:
     unit = str(row["unit"])
-    if unit == "fraction":
-        return format_percent(row["mc_p50"])
     if unit == "USD":
-        return format_money(row["mc_p50"])
-    return f"{row['mc_p50']:.3g}"
+        return money_text(row["mc_p50"], language)
+    return value_text(row["mc_p50"], unit, language)
 
 
-def _headline_sentences(story: str, ratios: pd.DataFrame) -> list[str]:
+def _headline_sentences(story: str, ratios: pd.DataFrame, language: str) -> list[str]:
     """The story's first headline ratios, each as its description and computed range."""
     spec = load_spec(registry.path("analysis", story))
     by_id = ratios.set_index("ratio_id")
@@ -170,59 +106,71 @@ def _headline_sentences(story: str, ratios: pd.DataFrame) -> list[str]:
             raise InputError(f"headline ratio {ratio_id!r} is not in ratios.csv",
                              file=registry.path("ratios", story), field="ratio_id")
         row = by_id.loc[ratio_id]
-        description = spec.ratio(ratio_id).description.en.rstrip(".")
-        gdp = (f"; GDP from {_gdp_vintage(row)} for {int(row['gdp_year'])}"
-               if "gdp_current_usd" in str(row["denominator"]) else "")
-        sentences.append(f"{description}: {_ratio_range(row)} (Monte Carlo median "
-                         f"{_ratio_median(row)}{gdp}).")
+        description = spec.ratio(ratio_id).description.get(language).rstrip(".")
+        fields = {"description": description, "range": _ratio_range(row, language),
+                  "median": _ratio_median(row, language)}
+        if "gdp_current_usd" in str(row["denominator"]):
+            sentences.append(message("readme_headline_gdp", language, **fields,
+                                     gdp=_gdp_vintage(row, language),
+                                     year=int(row["gdp_year"])))
+        else:
+            sentences.append(message("readme_headline", language, **fields))
     return sentences
 
 
-def _fact_check_sentence(checks: pd.DataFrame) -> str:
-    departures = checks[~checks["verdict"].isin(NOT_DEPARTURES)]
-    unknown = sorted(set(departures["verdict"]) - set(VERDICT_PHRASES))
+def _fact_check_sentence(checks: pd.DataFrame, language: str) -> str:
+    departing = checks[~checks["verdict"].isin(NOT_DEPARTURES)]
+    unknown = sorted(set(departing["verdict"]) - set(VERDICTS))
     if unknown:
         raise InputError(f"unknown verdict {unknown[0]!r}", file="fact_check.csv",
                          field="verdict")
-    groups = sorted(departures.groupby("verdict"), key=lambda item: (-len(item[1]), item[0]))
-    parts = [f"{len(rows)} {VERDICT_PHRASES[verdict]} ({_quoted(rows['figure_text'])})"
+    groups = sorted(departing.groupby("verdict"), key=lambda item: (-len(item[1]), item[0]))
+    parts = [message("readme_verdict_group", language, count=len(rows),
+                     verdict=message(f"readme_verdict_{verdict}", language),
+                     figures=_quoted(rows["figure_text"], language))
              for verdict, rows in groups]
-    summary = (f"Checked against their primary sources, {len(departures)} of the article's "
-               f"{len(checks)} figures depart from them")
-    return f"{summary}: {_join(parts)}." if parts else f"{summary}."
+    if not parts:
+        return message("readme_fact_check_none", language, n=len(checks))
+    return message("readme_fact_check", language, departing=len(departing), n=len(checks),
+                   parts=_join(parts, language))
 
 
-def _statements_sentences(statements: pd.DataFrame) -> list[str]:
+def _statements_sentences(statements: pd.DataFrame, language: str) -> list[str]:
     tried = sorted(set(statements["settings_tried"].astype(int)))
-    settings = f"{tried[0]} settings" if len(tried) == 1 else f"up to {tried[-1]} settings"
+    settings = (message("readme_settings", language, n=tried[0]) if len(tried) == 1
+                else message("readme_settings_up_to", language, n=tried[-1]))
     holding = statements[statements["verdict"] == HOLDS_EVERYWHERE]
     failing = statements[statements["verdict"] == FAILS_EVERYWHERE]
     partial = statements[statements["verdict"] == HOLDS_SOMEWHERE]
-    opening = (f"Of {_count_word(len(statements))} tested under each of the {settings} of the "
-               f"sensitivity analysis")
+    fields = {"n": len(statements), "settings": settings}
     sentences = [
-        f"{opening}, {len(holding)} hold under every one: {_quoted(holding['statement'])}."
-        if len(holding) else f"{opening}, none holds under every one."
+        message("readme_statements_hold", language, **fields, holding=len(holding),
+                statements=_quoted(holding["statement"], language))
+        if len(holding) else message("readme_statements_none_hold", language, **fields)
     ]
     clauses = []
     if len(failing):
-        clauses.append(f"{_quoted(failing['statement'])} fail under every setting")
+        clauses.append(message("readme_statements_fail", language,
+                               statements=_quoted(failing["statement"], language)))
     clauses += [
-        f"{_quoted([row['statement']])} holds under {int(row['settings_holding'])} of "
-        f"{int(row['settings_tried'])} (it fails with {row['fails_under']})"
+        message("readme_statement_partly", language,
+                statement=_quoted([row["statement"]], language),
+                holding=int(row["settings_holding"]), tried=int(row["settings_tried"]),
+                fails_under=row["fails_under"])
         for _, row in partial.iterrows()
     ]
     if clauses:
-        sentences.append(f"{'; '.join(clauses)}.")
+        sentences.append(message("readme_clauses", language, clauses="; ".join(clauses)))
     return sentences
 
 
-def findings_sentences(story: str) -> list[str]:
-    """A story's findings; every number in them comes from ``data/processed/<story>/``."""
+def findings_sentences(story: str, language: str = "en") -> list[str]:
+    """A story's findings; every number in them comes from ``data/processed/<story>/``, every
+    phrase from the catalogue, every number's wording from the wording module."""
     return [
-        *_headline_sentences(story, _table(story, "ratios")),
-        _fact_check_sentence(_table(story, "fact_check")),
-        *_statements_sentences(_table(story, "statements")),
+        *_headline_sentences(story, _table(story, "ratios"), language),
+        _fact_check_sentence(_table(story, "fact_check"), language),
+        *_statements_sentences(_table(story, "statements"), language),
     ]
 
 

@@ -16,15 +16,19 @@ of an ISO 3166 alpha-3 code in the reader's language ("DEU" -> "Jerman").
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
+import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 import babel
+import babel.dates
 import babel.numbers
 import yaml
 from babel.core import get_global
@@ -395,3 +399,153 @@ def _interval_pieces(
         _scaled_piece(high, index, digits, language, style),
         False,
     )
+
+
+# --- Readable precision: what the figures, the README, the site and the notebooks show --------
+
+
+def percent_digits(value: float) -> int:
+    """Decimals that give a share two significant figures: 63%, 2.3%, 0.015%."""
+    percent = abs(float(value)) * 100
+    if percent == 0:
+        return 0
+    return max(0, 1 - math.floor(math.log10(percent)))
+
+
+def percent_text(value: float, language: str) -> str:
+    return format_percent(value, language, percent_digits(value))
+
+
+def percent_range(low: float, high: float, language: str) -> str:
+    """'63–95%'; a single share when both ends round alike."""
+    digits = percent_digits(min(abs(low), abs(high)) or high)
+    if format_percent(low, language, digits) == format_percent(high, language, digits):
+        return format_percent(low, language, digits)
+    return format_interval(low, high, "percent", language, digits=digits)
+
+
+def number_digits(value: float) -> int:
+    """Decimals that give a plain number two significant figures (none from 10 up)."""
+    magnitude = abs(float(value))
+    return 0 if magnitude == 0 or magnitude >= 10 else min(10, 1 - math.floor(
+        math.log10(magnitude)))
+
+
+def value_text(value: float, unit: str, language: str) -> str:
+    """A ratio's value: a share as a percentage, anything else as a plain number."""
+    if unit == "fraction":
+        return percent_text(value, language)
+    return format_amount(value, language, digits=number_digits(value))
+
+
+def value_range(low: float, high: float, unit: str, language: str) -> str:
+    if unit == "fraction":
+        return percent_range(low, high, language)
+    digits = number_digits(min(abs(low), abs(high)) or high)
+    if format_number(low, language, digits) == format_number(high, language, digits):
+        return format_amount(low, language, digits=digits)
+    return message("plain_interval", language, low=format_amount(low, language, digits=digits),
+                   high=format_amount(high, language, digits=digits))
+
+
+def money_digits(value: float) -> int:
+    """Decimals that give a dollar amount three significant figures within its scale word."""
+    magnitude = abs(float(value))
+    if magnitude < 1e6:
+        return 0
+    mantissa = magnitude / 10 ** (3 * math.floor(math.log10(magnitude) / 3))
+    return 2 if mantissa < 10 else 1 if mantissa < 100 else 0
+
+
+def money_text(value: float, language: str, style_name: str = "long") -> str:
+    return format_money(value, language, digits=money_digits(value), style=style_name)
+
+
+def money_range(low: float, high: float, language: str, style_name: str = "long") -> str:
+    if low == high:
+        return money_text(low, language, style_name)
+    digits = max(money_digits(low), money_digits(high))
+    return format_interval(low, high, "usd", language, digits=digits, style=style_name)
+
+
+# --- Lists and releases ----------------------------------------------------------------
+
+
+def join_words(items: Sequence[str], language: str) -> str:
+    """'a', 'a and b', 'a, b and c' ('a, b dan c')."""
+    if len(items) == 1:
+        return items[0]
+    head = message("list_separator", language).join(items[:-1])
+    return message("list_and", language, head=head, last=items[-1])
+
+def items_text(items: Sequence[str], language: str) -> str:
+    return message("item_separator", language).join(items)
+
+def vintage_label(vintage: str, language: str) -> str:
+    """'2024-10' -> 'Oct 2024' / 'Okt 2024' (babel's month names)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", vintage)
+    if match is None:
+        raise InputError(f"IMF vintage {vintage!r} is not YYYY-MM", field="weo_vintage")
+    month = date(int(match[1]), int(match[2]), 1)
+    return babel.dates.format_date(month, "MMM y", locale=BABEL_LOCALES[language])
+
+
+# --- Tables a notebook shows: numbers as a reader reads them, not as floats ----------------
+
+
+def interval_text(low: float, high: float, unit: str, language: str) -> str:
+    """An interval in its unit as the figures write it: '$2–3 trillion', '63–95%', '1.2–1.8
+    per 1,000 inhabitants' (``unit`` as ratios.csv or a term table records it)."""
+    if unit in ("USD", "US dollars"):
+        return money_range(low, high, language)
+    if unit in ("fraction", "a pure number"):
+        return percent_range(low, high, language)
+    return f"{value_range(low, high, unit, language)} {unit}"
+
+
+def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
+           percent: Sequence[str] = (), points: Sequence[str] = (),
+           factor: Sequence[str] = ()) -> Any:
+    """A pandas Styler that writes each matching column (shell patterns such as ``gdp_*``)
+    the way the figures do: ``money`` in US dollars ("$105.4 trillion"), ``percent`` as
+    shares of one ("63%"), ``points`` as values already in percent ("24.1%"), ``factor`` as
+    multiples ("1.35×"). Other columns are shown as they are."""
+    import fnmatch
+
+    def pick(patterns: Sequence[str]) -> list[str]:
+        return [c for c in frame.columns if any(fnmatch.fnmatch(str(c), p) for p in patterns)]
+
+    def safe(write):
+        return lambda v: "" if v is None or v != v else write(v)  # NaN is not equal to itself
+
+    formats = {}
+    formats |= {c: safe(lambda v: money_text(v, language)) for c in pick(money)}
+    formats |= {c: safe(lambda v: percent_text(v, language)) for c in pick(percent)}
+    formats |= {c: safe(lambda v: format_number(v, language, 1) + "%") for c in pick(points)}
+    formats |= {c: safe(lambda v: format_decimal(v, language, 2) + "×") for c in pick(factor)}
+    return frame.style.format(formats)
+
+
+def ratio_table(ratios: Any, language: str = "en") -> Any:
+    """The ratios as a journalist could quote them: the exact range, the middle 90% of the
+    Monte Carlo draws and the median, each in the ratio's own unit."""
+    import pandas as pd
+
+    rows = []
+    for row in ratios.itertuples():
+        unit = str(row.unit)
+        rows.append({
+            "ratio": row.ratio_id,
+            "exact range": interval_text(row.low, row.high, unit, language),
+            "90% of draws": interval_text(row.mc_p05, row.mc_p95, unit, language),
+            "median": interval_text(row.mc_p50, row.mc_p50, unit, language),
+        })
+    return pd.DataFrame(rows).set_index("ratio")
+
+
+def term_table(terms: Any, language: str = "en") -> Any:
+    """A ratio's inputs (ratios.term_table) with each interval written in its unit."""
+    shown = terms.copy()
+    shown.insert(1, "interval", [interval_text(r.low, r.high, r.unit, language)
+                                 for r in terms.itertuples()])
+    return shown.drop(columns=["low", "high"])

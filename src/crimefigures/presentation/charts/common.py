@@ -8,10 +8,8 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-import babel.dates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,16 +21,17 @@ from crimefigures.errors import InputError
 from crimefigures.pipeline import paths
 from crimefigures.presentation import style
 from crimefigures.presentation.wording import (
-    BABEL_LOCALES,
     format_amount,
     format_amount_interval,
     format_count,
     format_interval,
-    format_money,
     format_number,
     format_percent,
     load_catalogue,
     message,
+    money_digits,
+    money_range,
+    money_text,
     territory_name,
 )
 from crimefigures.quantities import units
@@ -110,87 +109,11 @@ class Chart:
     source_ids: tuple[str, ...]
 
 
-def join_words(items: Sequence[str], language: str) -> str:
-    """'a', 'a and b', 'a, b and c' ('a, b dan c')."""
-    if len(items) == 1:
-        return items[0]
-    head = message("list_separator", language).join(items[:-1])
-    return message("list_and", language, head=head, last=items[-1])
-
-
-def items_text(items: Sequence[str], language: str) -> str:
-    return message("item_separator", language).join(items)
-
-
 def lower_first(text: str) -> str:
     """'Port fees' -> 'port fees' for running text; 'IMF GDP' stays as it is."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
-
-
-def percent_digits(value: float) -> int:
-    """Decimals that give a share two significant figures: 63%, 2.3%, 0.015%."""
-    percent = abs(float(value)) * 100
-    if percent == 0:
-        return 0
-    return max(0, 1 - math.floor(math.log10(percent)))
-
-
-def percent_text(value: float, language: str) -> str:
-    return format_percent(value, language, percent_digits(value))
-
-
-def percent_range(low: float, high: float, language: str) -> str:
-    """'63–95%'; a single share when both ends round alike."""
-    digits = percent_digits(min(abs(low), abs(high)) or high)
-    if format_percent(low, language, digits) == format_percent(high, language, digits):
-        return format_percent(low, language, digits)
-    return format_interval(low, high, "percent", language, digits=digits)
-
-
-def number_digits(value: float) -> int:
-    """Decimals that give a plain number two significant figures (none from 10 up)."""
-    magnitude = abs(float(value))
-    return 0 if magnitude == 0 or magnitude >= 10 else min(10, 1 - math.floor(
-        math.log10(magnitude)))
-
-
-def value_text(value: float, unit: str, language: str) -> str:
-    """A ratio's value: a share as a percentage, anything else as a plain number."""
-    if unit == FRACTION:
-        return percent_text(value, language)
-    return format_amount(value, language, digits=number_digits(value))
-
-
-def value_range(low: float, high: float, unit: str, language: str) -> str:
-    if unit == FRACTION:
-        return percent_range(low, high, language)
-    digits = number_digits(min(abs(low), abs(high)) or high)
-    if format_number(low, language, digits) == format_number(high, language, digits):
-        return format_amount(low, language, digits=digits)
-    return message("plain_interval", language, low=format_amount(low, language, digits=digits),
-                   high=format_amount(high, language, digits=digits))
-
-
-def money_digits(value: float) -> int:
-    """Decimals that give a dollar amount three significant figures within its scale word."""
-    magnitude = abs(float(value))
-    if magnitude < 1e6:
-        return 0
-    mantissa = magnitude / 10 ** (3 * math.floor(math.log10(magnitude) / 3))
-    return 2 if mantissa < 10 else 1 if mantissa < 100 else 0
-
-
-def money_text(value: float, language: str, style_name: str = "long") -> str:
-    return format_money(value, language, digits=money_digits(value), style=style_name)
-
-
-def money_range(low: float, high: float, language: str, style_name: str = "long") -> str:
-    if low == high:
-        return money_text(low, language, style_name)
-    digits = max(money_digits(low), money_digits(high))
-    return format_interval(low, high, "usd", language, digits=digits, style=style_name)
 
 
 def per_capita_text(value: float, language: str) -> str:
@@ -324,15 +247,6 @@ def figure_phrase(bound: str, low: float, high: float, hedge: str | None, unit: 
     value = high if bound == "upper" else low
     text = _amount_text(value, unit, noun, language, money_style)
     return hedged_text(hedge, bound, text, language)
-
-
-def vintage_label(vintage: str, language: str) -> str:
-    """'2024-10' -> 'Oct 2024' / 'Okt 2024' (babel's month names)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", vintage)
-    if match is None:
-        raise InputError(f"IMF vintage {vintage!r} is not YYYY-MM", field="weo_vintage")
-    month = date(int(match[1]), int(match[2]), 1)
-    return babel.dates.format_date(month, "MMM y", locale=BABEL_LOCALES[language])
 
 
 def _wrap(text: str, width: int) -> str:

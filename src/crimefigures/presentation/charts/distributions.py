@@ -25,17 +25,17 @@ from crimefigures.presentation.charts.common import (
     chart_title,
     footer,
     headline_shares,
-    items_text,
-    percent_digits,
-    percent_range,
-    percent_text,
     ratio_label,
     ratio_row,
     tornado_choice,
 )
 from crimefigures.presentation.wording import (
     format_number,
+    items_text,
     message,
+    percent_digits,
+    percent_range,
+    percent_text,
 )
 from crimefigures.quantities.uncertainty import DrawBank, summarise
 

@@ -27,13 +27,15 @@ from crimefigures.presentation.charts.common import (
     check_row,
     draw_written,
     footer,
-    items_text,
     measure_label,
-    money_text,
     source_figure,
     written_ends,
 )
-from crimefigures.presentation.wording import message
+from crimefigures.presentation.wording import (
+    items_text,
+    message,
+    money_text,
+)
 
 
 def money_claims_table(tables: Tables) -> pd.DataFrame:

@@ -27,8 +27,6 @@ from crimefigures.presentation.charts.common import (
     draw_written,
     figure_phrase,
     footer,
-    items_text,
-    join_words,
     noun_text,
     publishers,
     ratio_row,
@@ -39,6 +37,8 @@ from crimefigures.presentation.charts.common import (
 from crimefigures.presentation.wording import (
     format_count,
     format_number,
+    items_text,
+    join_words,
     message,
 )
 

@@ -22,13 +22,15 @@ from crimefigures.presentation.charts.common import (
     check_row,
     figure_phrase,
     footer,
-    items_text,
-    join_words,
     measure_label,
     source_figure,
     written_ends,
 )
-from crimefigures.presentation.wording import message
+from crimefigures.presentation.wording import (
+    items_text,
+    join_words,
+    message,
+)
 
 
 def scoreboard_table(tables: Tables, language: str) -> pd.DataFrame:

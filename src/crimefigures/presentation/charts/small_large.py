@@ -31,11 +31,8 @@ from crimefigures.presentation.charts.common import (
     draw_written,
     figure_phrase,
     footer,
-    items_text,
     lower_first,
     measure_label,
-    money_range,
-    money_text,
     noun_text,
     number_range,
     ratio_row,
@@ -43,7 +40,10 @@ from crimefigures.presentation.charts.common import (
 )
 from crimefigures.presentation.wording import (
     format_number,
+    items_text,
     message,
+    money_range,
+    money_text,
 )
 
 

@@ -23,20 +23,20 @@ from crimefigures.presentation.charts.common import (
     claim_row,
     figure_phrase,
     footer,
-    items_text,
-    join_words,
     lower_first,
     ratio_label,
     ratio_row,
     tornado_choice,
-    value_range,
-    value_text,
-    vintage_label,
     written_ends,
 )
 from crimefigures.presentation.wording import (
     format_number,
+    items_text,
+    join_words,
     message,
+    value_range,
+    value_text,
+    vintage_label,
 )
 
 

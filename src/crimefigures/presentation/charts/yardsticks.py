@@ -32,21 +32,21 @@ from crimefigures.presentation.charts.common import (
     draw_written,
     figure_phrase,
     footer,
-    items_text,
-    join_words,
     measure_label,
-    money_range,
-    money_text,
-    percent_range,
-    percent_text,
     ratio_row,
     reference_source_id,
-    vintage_label,
     written_ends,
 )
 from crimefigures.presentation.wording import (
     format_number,
+    items_text,
+    join_words,
     message,
+    money_range,
+    money_text,
+    percent_range,
+    percent_text,
+    vintage_label,
 )
 
 
