@@ -5,6 +5,12 @@ begin (a hedge, "between"/"from", a currency mark, digits, a number word, a vagu
 left to right, keeping the longest reading and skipping what it covers. Years, dates, day
 names, clock times, ordinals, time spans and measures are never returned.
 
+A figure in brackets straight after another, in another currency or in another unit of the
+same dimension, is a conversion of it: "about 5 million baht (US$140,000)" gives two approx
+figures, the second marked `conversion_of` the first (its start offset). A conversion written
+without a hedge of its own takes the hedge of the figure it converts; one with its own
+("(about 340,000 U.S. dollars)") keeps it. "pounds" converting a weight are pounds of weight.
+
 `find_number_tokens` lists EVERY numeric token, figures or not, so a coverage check can demand
 that each one is inside an extracted figure or deliberately ignored. Tokens are never merged:
 "between $2 trillion and $3 trillion" holds four tokens ("2", "trillion", "3", "trillion"),
@@ -15,18 +21,24 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any, Final
 
 from crimefigures.errors import ParseError
 from crimefigures.parse import (
+    APPROX,
     DIGITS_PATTERN,
+    EXACT,
     FIGURE_FIELDS,
     FIGURE_START_RE,
+    LOWER,
     NUMBER_WORDS,
+    PHYSICAL,
     TENS_WORDS,
+    UPPER,
     Figure,
+    as_physical,
     match_figure,
 )
 
@@ -83,14 +95,50 @@ class ExtractedFigure:
     end: int
     figure: Figure
     sentence: str
+    # The start of the figure this one converts, when it is a conversion in brackets right
+    # after it ("5 million baht (US$140,000)"); None otherwise.
+    conversion_of: int | None = None
 
     @property
     def text(self) -> str:
         return self.figure.text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, **self.figure.to_dict(),
-                "sentence": self.sentence}
+        record = {"start": self.start, "end": self.end, **self.figure.to_dict(),
+                  "sentence": self.sentence}
+        if self.conversion_of is not None:
+            record["conversion_of"] = self.conversion_of
+        return record
+
+
+_CONVERSION_GAP_RE = re.compile(r"\s*[(\[]\s*")
+_POUND_NAMES: Final = frozenset({"pound", "pounds"})
+
+
+def _is_money(unit: str) -> bool:
+    return len(unit) == 3 and unit.isupper()
+
+
+def _as_conversion(text: str, source: ExtractedFigure, start: int,
+                   figure: Figure) -> Figure | None:
+    """`figure` read as a conversion of `source`, or None when it is not one."""
+    if not _CONVERSION_GAP_RE.fullmatch(text, source.end, start):
+        return None
+    unit, source_unit = figure.unit, source.figure.unit
+    if (source_unit in PHYSICAL and unit == "GBP"
+            and figure.text.split()[-1].lower() in _POUND_NAMES):
+        figure = as_physical(figure, figure.text.split()[-1])  # "1,537 kg (3,380 pounds)"
+        unit = figure.unit
+    if not ((_is_money(unit) and _is_money(source_unit) and unit != source_unit)
+            or (unit in PHYSICAL and unit == source_unit)):
+        return None
+    bound, value = source.figure.bound, figure.point
+    if figure.hedge is None and figure.bound == EXACT and bound in (APPROX, LOWER, UPPER):
+        figure = replace(figure, bound=bound, hedge=source.figure.hedge,
+                         low=value if bound == LOWER else None,
+                         high=value if bound == UPPER else None,
+                         point=value if bound == APPROX else None)
+    return figure
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -144,7 +192,11 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
         if matched is None or matched.likely_prose:
             continue
         sentence = sentences[bisect.bisect_right(starts, matched.start) - 1].text
-        found.append(ExtractedFigure(matched.start, matched.end, matched.figure, sentence))
+        figure, conversion_of = matched.figure, None
+        if found and (converted := _as_conversion(text, found[-1], matched.start, figure)):
+            figure, conversion_of = converted, found[-1].start
+        found.append(ExtractedFigure(matched.start, matched.end, figure, sentence,
+                                     conversion_of))
         covered_to = matched.end
     return found
 

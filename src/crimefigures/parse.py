@@ -196,7 +196,9 @@ VAGUE_MAGNITUDES: Final[dict[str, tuple[int, int]]] = {
     "thousands": (10**3, 10**4), "lakhs": (10**5, 10**6), "millions": (10**6, 10**7),
     "crores": (10**7, 10**8), "billions": (10**9, 10**12), "trillions": (10**12, 10**13),
 }
-VAGUE_NEEDS_AFTER: Final[dict[str, str]] = {"scores": r"\s+of\b", "a handful": r"\s+(?:of|from)\b"}
+VAGUE_NEEDS_AFTER: Final[dict[str, str]] = {
+    "scores": r"\s+of\b|\s*\Z", "a handful": r"\s+(?:of|from)\b|\s*\Z",
+}
 # "a few" or "several" before scale words multiplies the scale by a vague count:
 #   "a few"    [2, 5]   ("a few dozen" = [24, 60], "a few thousand" = [2,000, 5,000]);
 #   "several"  [3, 9]   ("several hundred" = [300, 900], "several hundred thousand" = [3e5, 9e5]).
@@ -638,6 +640,21 @@ _GLUED_AFTER: Final = (
 )
 
 _YEAR = r"(?:1[89]|20)\d\d"
+# A phone number is never a figure: a number straight after "+" (a country code), a number
+# with a leading zero ("012-345 6789", "(02)"), three or more digit groups joined by hyphens
+# or spaces that are not all thousands groups ("1-800-123-4567", "3-2266 2222"), or a bare
+# number after a word for calling ("call 1599 or 997", "hotline 1441").
+_PHONE_RUN_RE = re.compile(r"\d+(?:[-‐ ]\d+)+")
+PHONE_WORDS: Final = (
+    "call", "calls", "calling", "dial", "dialling", "dialing", "ring", "hotline", "hotlines",
+    "helpline", "phone", "telephone", "tel", "tel.", "mobile", "whatsapp", "fax", "sms",
+)
+_PHONE_CONTEXT_RE = re.compile(
+    rf"(?:{_alternation(PHONE_WORDS)})"
+    r"(?:\s+(?:on|at|the|hotline|helpline|number|numbers|no\.|line|us|police|centre|center)"
+    r"(?![^\W\d_])|[\s:(]|[\d()+.\s-]+(?:or|and|/|,)\s*)*\Z",
+    _I,
+)
 _WEEKDAY_ALT = _alternation(WEEKDAYS)
 # Whole phrases that are not figures, tried before reading; the first match names the reason.
 NON_FIGURE_PHRASES: Final = tuple(
@@ -655,7 +672,9 @@ NON_FIGURE_PHRASES: Final = tuple(
         (rf"(?:{_MONTH_ALT})\.?\s+{_YEAR}", 0, "a date"),
         (r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}", 0, "a date"),
         (rf"(?:on\s+)?(?:{_WEEKDAY_ALT})", _I, "a day name"),
-        (r"[^\W\d_]+-?\d+[^\W\d_]*", 0, "part of a code or name (such as 'COVID-19')"),
+        # ... but not an amount with its mark and scale glued on ("RM2bil", "P5B").
+        (rf"(?!(?i:{_MARK_ALT}|{_alternation(GUARDED_MARKS)})\d+(?i:{_SCALE_WORD_ALT}|[kmb])\Z)"
+         r"[^\W\d_]+-?\d+[^\W\d_]*", 0, "part of a code or name (such as 'COVID-19')"),
         (r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d(?::\d\d)?", _I,
          "a clock time"),
         (rf"(?:the\s+)?(?:\d+(?:st|nd|rd|th)|{_alternation(ORDINAL_WORDS)})", _I,
@@ -731,6 +750,23 @@ def _word_value(written: str) -> Decimal:
         elif word != "and":
             value += NUMBER_WORDS[word]
     return value
+
+
+def _check_phone(text: str, quantity: _Quantity) -> None:
+    """Raise when a bare number is (part of) a phone number; see _PHONE_RUN_RE."""
+    digits, at = quantity.digits, quantity.number_start
+    if (digits is None or quantity.currency or quantity.percent or quantity.scale
+            or quantity.end != at + len(digits)):
+        return
+    run = _PHONE_RUN_RE.match(text, at)
+    groups = run.group().replace("‐", "-").replace("-", " ").split() if run else [digits]
+    end = run.end() if run else quantity.end
+    plus = at > 0 and text[at - 1] == "+" and not (at > 1 and text[at - 2].isalnum())
+    if (plus or (len(digits) > 1 and digits[0] == "0" and digits[1].isdigit())
+            or (len(groups) >= 3 and run is not None and "-" in run.group().replace("‐", "-")
+                and not all(len(g) == 3 for g in groups[1:]))
+            or _PHONE_CONTEXT_RE.search(text, max(0, at - 40), at)):
+        raise _not_a_figure(_snippet(text, at, end), "a phone number", end=end)
 
 
 def _check_context_before(text: str, start: int, number_end: int) -> None:
@@ -888,6 +924,7 @@ def _scan(text: str, start: int) -> _Scan | None:
     first = _scan_quantity(text, pos)
     if first is None:
         return None
+    _check_phone(text, first)
     if _is_day_number(first) and (month := _DAYS_THEN_MONTH_RE.match(text, first.end)):
         raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
                             end=month.end())
@@ -1287,6 +1324,18 @@ def parse_figure(text: str) -> Figure:
     if rest := phrase[found.end:].strip():
         raise _cannot_read(text, found.unjoined or f"unexpected words {rest!r} after the figure")
     return replace(found.figure, text=text)
+
+
+def as_physical(figure: Figure, written: str) -> Figure:
+    """`figure` (a bare amount, such as "3,380 pounds" read as sterling) re-read in the physical
+    unit `written` (a key of PHYSICAL_UNITS), for a caller that knows it is a weight."""
+    factor, unit = _PHYSICAL_FACTORS[_norm(written)]
+
+    def convert(value: float | None) -> float | None:
+        return None if value is None else float(Decimal(repr(value)) * factor)
+
+    return Figure(figure.text, figure.bound, convert(figure.low), convert(figure.high),
+                  convert(figure.point), unit, None, figure.hedge, written)
 
 
 _FORMAT_SCALES: Final = (("trillion", 12), ("billion", 9), ("million", 6))
