@@ -52,12 +52,18 @@ def test_every_unit_as_written_converts_as_pint_says(written):
         figure = extract_figures(f"Police seized 3 {written} of heroin.")[0].figure
     else:
         figure = parse_figure(f"3 {written}")
-    expected = UNITS.Quantity(3, PHYSICAL_UNITS[written]).to_base_units()
+    expected = (3 * UNITS.parse_expression(PHYSICAL_UNITS[written])).to_base_units()
     assert figure.point == pytest.approx(expected.magnitude, rel=1e-12)
     assert figure.unit == {"kilogram": "kg", "meter ** 2": "m²", "meter ** 3": "m³"}[
         str(expected.units)]
     assert figure.unit_as_written == written
     assert figure.noun is None
+
+
+def test_an_acre_is_the_international_acre():
+    assert parse_figure("1 acre").point == pytest.approx(4046.8564224, rel=1e-12)
+    assert UNITS.Quantity(1, "acre").to("m**2").magnitude != pytest.approx(4046.8564224,
+                                                                         rel=1e-9)
 
 
 def test_a_ton_without_qualifier_is_a_metric_tonne_not_pints_short_ton():

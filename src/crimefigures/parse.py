@@ -244,7 +244,8 @@ PHYSICAL_UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
     **dict.fromkeys(("ounce", "ounces", "oz"), "ounce"),
     **dict.fromkeys(("hectare", "hectares", "ha"), "hectare"),
-    **dict.fromkeys(("acre", "acres"), "acre"),
+    # The international acre (43,560 square feet); pint's "acre" is the US survey acre.
+    **dict.fromkeys(("acre", "acres"), "43560 * foot ** 2"),
     **dict.fromkeys(("square kilometre", "square kilometres", "square kilometer",
                      "square kilometers", "sq km", "km2", "km²"), "kilometer ** 2"),
     **dict.fromkeys(("square metre", "square metres", "square meter", "square meters",
@@ -391,7 +392,7 @@ UNIT_REGISTRY: Final = pint.UnitRegistry()
 
 def _si_factor(unit: str) -> tuple[Decimal, str]:
     """How many SI base units one `unit` (a pint expression) is, and that base unit's string."""
-    base = UNIT_REGISTRY.Quantity(1, unit).to_base_units()
+    base = UNIT_REGISTRY.parse_expression(unit).to_base_units()
     return Decimal(f"{base.magnitude:.15g}"), SI_BASE_UNITS[str(base.dimensionality)]
 
 
@@ -588,8 +589,9 @@ _FRACTION_RE = re.compile(
     rf"|(?P<half>{_phrase('half')})(?!-)",
     _I,
 )
-_OF_AHEAD_RE = re.compile(r"\s+of(?![^\W\d_])", _I)
-_HALF_AHEAD_RE = re.compile(r"\s+(?:of|the)(?![^\W\d_])", _I)
+# (or the end of the text: a phrase read on its own, "half", is the fraction)
+_OF_AHEAD_RE = re.compile(r"\s+of(?![^\W\d_])|\s*\Z", _I)
+_HALF_AHEAD_RE = re.compile(r"\s+(?:of|the)(?![^\W\d_])|\s*\Z", _I)
 _FRACTION_OF_SCALE_RE = re.compile(
     rf"\s+of\s+(?:a|an|one)\s+(?P<scale>{_alternation(_FULL_SCALE_WORDS)})", _I)
 _FRACTION_BLOCKED_RE = re.compile(rf"(?:{_alternation(FRACTION_BLOCKED_AFTER)})\s+\Z", _I)
