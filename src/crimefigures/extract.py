@@ -30,6 +30,7 @@ from crimefigures.parse import (
     APPROX,
     DIGITS_PATTERN,
     EXACT,
+    FIGURE_CANDIDATE_RE,
     FIGURE_FIELDS,
     FIGURE_START_RE,
     LOWER,
@@ -178,12 +179,20 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
     sentences = split_sentences(text)
     starts = [sentence.start for sentence in sentences]
     found: list[ExtractedFigure] = []
-    covered_to = 0
-    for candidate in FIGURE_START_RE.finditer(text):
-        if candidate.start() < covered_to:
+    covered_to = start_covered_to = 0
+    # The places FIGURE_START_RE.finditer would find, found faster: FIGURE_CANDIDATE_RE finds
+    # every place one can begin (and more), FIGURE_START_RE confirms it there, and a confirmed
+    # start hides the candidates inside it, as finditer's non-overlapping matches do.
+    for candidate in FIGURE_CANDIDATE_RE.finditer(text):
+        position = candidate.start()
+        if position < covered_to or position < start_covered_to:
             continue
+        start = FIGURE_START_RE.match(text, position)
+        if start is None:
+            continue
+        start_covered_to = start.end()
         try:
-            matched = match_figure(text, candidate.start())
+            matched = match_figure(text, position)
         except ParseError as error:
             # A year, date, code or measure is not a figure; skip all of it when its extent is
             # known ("aged 18 to 30" must not yield "30"), else try the next start.

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from typing import Any, Final
 
@@ -622,6 +622,8 @@ _DAYS_THEN_MONTH_RE = re.compile(
     rf"(?:(?:\s*,\s*|\s+(?:and|or|to|&)\s+|\s*[-–—]\s*)\d{{1,2}}(?:st|nd|rd|th)?)*"
     rf"\s+(?:of\s+)?(?:{_MONTH_ALT})(?![^\W\d_])"
 )
+_CONTEXT_WORDS: Final = frozenset(
+    word.lower().rstrip(".") for word in (*MONTHS, *LABEL_WORDS))
 _LABEL_BEFORE_RE = re.compile(rf"(?P<label>{_alternation(LABEL_WORDS)})\s*\Z", _I)
 _CHANGE_BEFORE_RE = re.compile(rf"\b(?:{_alternation(CHANGE_VERBS)})\s+(?:from\s+)?\Z", _I)
 _GLUED_BEFORE: Final = (
@@ -651,6 +653,8 @@ PHONE_WORDS: Final = (
     "call", "calls", "calling", "dial", "dialling", "dialing", "ring", "hotline", "hotlines",
     "helpline", "phone", "telephone", "tel", "tel.", "mobile", "whatsapp", "fax", "sms",
 )
+# A cheap first look: every word for calling holds one of these.
+_PHONE_HINT_RE = re.compile(r"call|dial|ring|line|phone|tel|mobile|whatsapp|fax|sms", _I)
 _PHONE_CONTEXT_RE = re.compile(
     rf"(?:{_alternation(PHONE_WORDS)})"
     r"(?:\s+(?:on|at|the|hotline|helpline|number|numbers|no\.|line|us|police|centre|center)"
@@ -687,6 +691,20 @@ NON_FIGURE_PHRASES: Final = tuple(
     )
 )
 
+# The same, as one pattern: its first alternative that matches the whole phrase names the reason.
+_NON_FIGURE_RE: Final = re.compile("|".join(
+    f"(?P<n{i}>{'(?i:' if pattern.flags & _I else '(?:'}{pattern.pattern}))"
+    for i, (pattern, _) in enumerate(NON_FIGURE_PHRASES)
+))
+
+
+def _non_figure_reason(*phrases: str) -> str | None:
+    """What the first of NON_FIGURE_PHRASES that matches one of `phrases` whole says."""
+    found = [int(m.lastgroup[1:]) for phrase in phrases
+             if (m := _NON_FIGURE_RE.fullmatch(phrase)) and m.lastgroup]
+    return NON_FIGURE_PHRASES[min(found)][1] if found else None
+
+
 # Where a figure can begin: a hedge, "between"/"from", a currency mark, digits, a number word
 # or a vague magnitude. `extract` tries each in turn. The leading guard (not inside a word or
 # number; a letter, digit or symbol mark next) lets most positions fail at once.
@@ -703,6 +721,50 @@ FIGURE_START_RE: Final = re.compile(
                         r"|half|several")
     )
     + ")",
+    _I,
+)
+
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One pattern for a set of words, with shared prefixes factored out ("a(?:bout|n)?"), so
+    the regex engine tries a few branches at each position instead of hundreds."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return f"(?:{'|'.join(branches)})" + ("?" if "" in node else "")
+
+    return build(trie)
+
+
+def _first_letters(entry: str) -> str | None:
+    found = re.match(r"[^\W\d_]+", entry)
+    return found.group().lower() if found else None
+
+
+# The first word of everything FIGURE_START_RE can match, in lower case. A cheap pass over a
+# text finds the digits, symbol marks and these words at the start of a word, and only there is
+# FIGURE_START_RE tried (see crimefigures.extract); at most other word starts it would try
+# hundreds of alternatives for nothing.
+FIGURE_START_WORDS: Final = frozenset(
+    word for word in map(_first_letters, (
+        *HEDGES, "between", "from", *CURRENCY_MARKS, *GUARDED_MARKS, *NUMBER_WORDS, "a", "an",
+        "half", "hundred", *VAGUE_MAGNITUDES, *VAGUE_MULTIPLIERS, *FRACTION_DENOMINATORS,
+    )) if word
+)
+FIGURE_CANDIDATE_RE: Final = re.compile(
+    rf"(?<![^\W_])(?:\d|[{re.escape(_SYMBOL_STARTS)}]"
+    rf"|{_trie_pattern(sorted(FIGURE_START_WORDS))}(?![^\W\d_]))",
     _I,
 )
 
@@ -767,13 +829,28 @@ def _check_phone(text: str, quantity: _Quantity) -> None:
     if (plus or (len(digits) > 1 and digits[0] == "0" and digits[1].isdigit())
             or (len(groups) >= 3 and run is not None and "-" in run.group().replace("‐", "-")
                 and not all(len(g) == 3 for g in groups[1:]))
-            or _PHONE_CONTEXT_RE.search(text, max(0, at - 40), at)):
+            or (_PHONE_HINT_RE.search(text, max(0, at - 40), at)
+                and _PHONE_CONTEXT_RE.search(text, max(0, at - 40), at))):
         raise _not_a_figure(_snippet(text, at, end), "a phone number", end=end)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The letters that end the last word of text[start:end] (a final dot and spaces dropped),
+    in lower case: the only word a month or label before a number can be."""
+    head = text[start:end].rstrip()
+    if head.endswith("."):
+        head = head[:-1]
+    i = len(head)
+    while i and head[i - 1].isalpha():
+        i -= 1
+    return head[i:].lower()
 
 
 def _check_context_before(text: str, start: int, number_end: int) -> None:
     """A month or a label word just before the figure makes it a date, a label or an age."""
     window_start = max(0, start - 24)
+    if _last_word(text, window_start, start) not in _CONTEXT_WORDS:
+        return  # the patterns below can only match after one of these words
     if month := _MONTH_BEFORE_RE.search(text, window_start, start):
         raise _not_a_figure(_snippet(text, month.start(), number_end), "a date")
     if label := _LABEL_BEFORE_RE.search(text, window_start, start):
@@ -782,6 +859,13 @@ def _check_context_before(text: str, start: int, number_end: int) -> None:
 
 
 def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
+    if number_start == 0:
+        return
+    if text[number_start - 1].isspace():
+        # only "2019 - 20" can match across spaces: a dash must come before them
+        before = text[max(0, number_start - 8):number_start].rstrip()
+        if not before or before[-1] not in "-–—":
+            return
     window_start = max(0, number_start - 8)
     for pattern, what in _GLUED_BEFORE:
         if pattern.search(text, window_start, number_start):
@@ -916,13 +1000,15 @@ def _scan(text: str, start: int) -> _Scan | None:
         opener, pos = found.group("opener").lower(), found.end()
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
-    if opener is None:
+    if opener is None and pos < len(text) and text[pos].isalnum():
+        # fractions, ratios and vague counts start with a letter or (ratios) a digit
         if (found := _scan_fraction(text, start, pos, hedge, hedge_bound)) is not None:
             return found
-        if _VAGUE_RE.match(text, pos):
-            return _scan_vague(text, pos, hedge, hedge_bound)
-        if _FEW_RE.match(text, pos):
-            return _scan_few(text, pos, hedge, hedge_bound)
+        if text[pos].isalpha():
+            if _VAGUE_RE.match(text, pos):
+                return _scan_vague(text, pos, hedge, hedge_bound)
+            if _FEW_RE.match(text, pos):
+                return _scan_few(text, pos, hedge, hedge_bound)
     first = _scan_quantity(text, pos)
     if first is None:
         return None
@@ -999,6 +1085,8 @@ def _scan_fraction(text: str, start: int, pos: int, hedge: str | None,
             return None
         value = Decimal(numerator) / Decimal(denominator) * 100
         return _Scan(found.end(), hedge, hedge_bound, fixed=(value, PERCENT))
+    if text[pos].isdigit():
+        return None  # only a ratio starts with digits
     found = _FRACTION_RE.match(text, pos)
     if found is None:
         return None
@@ -1312,9 +1400,8 @@ def parse_figure(text: str) -> Figure:
     phrase = stripped.rstrip(".,;:!?").strip()  # closing punctuation is not part of a figure
     if not phrase:
         raise _cannot_read(text, "it is empty")
-    for pattern, what in NON_FIGURE_PHRASES:
-        if pattern.fullmatch(stripped) or pattern.fullmatch(phrase):
-            raise _not_a_figure(text, what)
+    if what := _non_figure_reason(stripped, phrase):
+        raise _not_a_figure(text, what)
     try:
         found = match_figure(phrase, 0)
     except _Unreadable as error:
@@ -1325,7 +1412,11 @@ def parse_figure(text: str) -> Figure:
                                  "'from' needs two of them)")
     if rest := phrase[found.end:].strip():
         raise _cannot_read(text, found.unjoined or f"unexpected words {rest!r} after the figure")
-    return replace(found.figure, text=text)
+    figure = found.figure
+    if figure.text == text:
+        return figure
+    return Figure(text, figure.bound, figure.low, figure.high, figure.point, figure.unit,
+                  figure.noun, figure.hedge, figure.unit_as_written)
 
 
 def as_physical(figure: Figure, written: str) -> Figure:
