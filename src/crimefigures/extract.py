@@ -185,12 +185,14 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
     # start hides the candidates inside it, as finditer's non-overlapping matches do.
     for candidate in FIGURE_CANDIDATE_RE.finditer(text):
         position = candidate.start()
-        if position < covered_to or position < start_covered_to:
+        if position < start_covered_to:
             continue
         start = FIGURE_START_RE.match(text, position)
         if start is None:
             continue
         start_covered_to = start.end()
+        if position < covered_to:
+            continue
         try:
             matched = match_figure(text, position)
         except ParseError as error:

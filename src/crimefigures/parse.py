@@ -768,6 +768,32 @@ FIGURE_CANDIDATE_RE: Final = re.compile(
     _I,
 )
 
+# First looks. Each big alternation above is tried only when the word (or mark) where it would
+# start is one it can start with; these sets come from the same tables, so a skipped pattern is
+# one that could not have matched.
+_LEAD_RE = re.compile(r"(\s*)([^\W\d_]+|\S)?")
+
+
+def _firsts(entries: Iterable[str]) -> frozenset[str]:
+    """The lower-case first word (its letters) or first symbol of each entry."""
+    return frozenset((_first_letters(entry) or entry[0]).lower() for entry in entries)
+
+
+_HEDGE_FIRSTS: Final = _firsts(HEDGES)
+_MARK_FIRSTS: Final = _firsts(CURRENCY_MARKS)
+_FRACTION_FIRSTS: Final = _firsts((*NUMBER_WORDS, "a", "an", "half"))
+_VAGUE_FIRSTS: Final = _firsts((*VAGUE_MAGNITUDES, *VAGUE_MULTIPLIERS))
+_SCALE_FIRSTS: Final = _firsts(SCALE_WORDS) | set(SCALE_LETTERS)
+_PERCENT_FIRSTS: Final = _firsts((*PERCENT_WORDS, *GLUED_PERCENT_WORDS)) | {"-"}
+_NAME_FIRSTS: Final = _firsts((*CURRENCY_NAMES, "៛"))
+_PHYSICAL_FIRSTS: Final = _firsts(PHYSICAL_UNITS)
+
+
+def _lead(text: str, pos: int) -> str:
+    """The lower-case word (its letters) or the symbol at `pos`, after any spaces."""
+    word = _LEAD_RE.match(text, pos).group(2)  # type: ignore[union-attr]
+    return word.lower() if word else ""
+
 # ---------------------------------------------------------------------------------------------
 # Scanning
 # ---------------------------------------------------------------------------------------------
@@ -879,14 +905,16 @@ def _check_glued_after(text: str, number_start: int, pos: int) -> None:
             raise _not_a_figure(word.group() if word else text[number_start:pos], what)
 
 
-def _scan_quantity(text: str, pos: int) -> _Quantity | None:
+def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | None:
     currency, guarded = None, False
-    if mark := _MARK_RE.match(text, pos):
+    if lead is None:
+        lead = _lead(text, pos)
+    if lead in _MARK_FIRSTS and (mark := _MARK_RE.match(text, pos)):
         currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
         if mark.group("mark2") and (other := _MARKS[_norm(mark.group("mark2"))]) != currency:
             raise _cannot_read(_snippet(text, mark.start(), pos),
                                f"its marks say two currencies ({currency} and {other})")
-    elif mark := _GUARDED_MARK_RE.match(text, pos):
+    elif lead in ("p", "k") and (mark := _GUARDED_MARK_RE.match(text, pos)):
         currency, pos, guarded = GUARDED_MARKS[mark.group("mark")], mark.end(), True
     number_start = pos
     digits, word_value = None, None
@@ -903,17 +931,20 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
         # "850kg": the unit is read with the rest of the figure (see _scan)
         return _Quantity(number_start, pos, digits, None, None, None, False, False)
     scale = None
-    if scaled := _SCALE_RE.match(text, pos) or (
+    after = _lead(text, pos)
+    if after in _SCALE_FIRSTS and (scaled := _SCALE_RE.match(text, pos) or (
         _SPACED_LETTER_RE.match(text, pos) if currency else None
-    ):
+    )):
         written = scaled.groupdict().get("word") or scaled.group("letter")
         scale, pos = _SCALES[_norm(written)], scaled.end()
     if guarded and scale is None and not _GROUPED_THOUSANDS_RE.fullmatch(digits or ""):
         return None  # "P2", "P500": see GUARDED_MARKS
     percent = generic_dollar = False
-    if marked := _PERCENT_RE.match(text, pos):
+    if scale is not None:
+        after = _lead(text, pos)
+    if after in _PERCENT_FIRSTS and (marked := _PERCENT_RE.match(text, pos)):
         percent, pos = True, marked.end()
-    elif named := _NAME_RE.match(text, pos):
+    elif after in _NAME_FIRSTS and (named := _NAME_RE.match(text, pos)):
         name = _norm(named.group("name") or "KHR")
         named_code = _NAMES[name]
         generic = name in GENERIC_DOLLAR_NAMES
@@ -993,23 +1024,27 @@ def _head_of(run: list[tuple[str, int]]) -> int:
 def _scan(text: str, start: int) -> _Scan | None:
     pos = start
     hedge = hedge_bound = opener = None
-    if found := _HEDGE_RE.match(text, pos):
+    lead = _lead(text, pos)
+    if lead in _HEDGE_FIRSTS and (found := _HEDGE_RE.match(text, pos)):
         hedge = _norm(found.group("hedge"))
         hedge_bound, pos = _HEDGES[hedge], found.end()
-    if found := _OPENER_RE.match(text, pos):
+        lead = _lead(text, pos)
+    if lead in ("between", "from") and (found := _OPENER_RE.match(text, pos)):
         opener, pos = found.group("opener").lower(), found.end()
+        lead = _lead(text, pos)
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
-    if opener is None and pos < len(text) and text[pos].isalnum():
+    if opener is None and pos < len(text) and (
+            text[pos].isdigit() or lead in _FRACTION_FIRSTS or lead in _VAGUE_FIRSTS):
         # fractions, ratios and vague counts start with a letter or (ratios) a digit
         if (found := _scan_fraction(text, start, pos, hedge, hedge_bound)) is not None:
             return found
-        if text[pos].isalpha():
+        if lead in _VAGUE_FIRSTS:
             if _VAGUE_RE.match(text, pos):
                 return _scan_vague(text, pos, hedge, hedge_bound)
             if _FEW_RE.match(text, pos):
                 return _scan_few(text, pos, hedge, hedge_bound)
-    first = _scan_quantity(text, pos)
+    first = _scan_quantity(text, pos, lead)
     if first is None:
         return None
     _check_phone(text, first)
@@ -1036,7 +1071,7 @@ def _scan(text: str, start: int) -> _Scan | None:
         post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
     noun = physical = None
     if not any(q and (q.currency or q.percent) for q in (first, second)):
-        if unit := _PHYSICAL_RE.match(text, pos):
+        if _lead(text, pos) in _PHYSICAL_FIRSTS and (unit := _PHYSICAL_RE.match(text, pos)):
             physical, pos = unit.group("unit"), unit.end()
         else:
             noun, pos = _scan_noun(text, pos, after_vague=False)
