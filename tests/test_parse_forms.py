@@ -8,8 +8,6 @@ The phrase-level cases here pin the conventions stated in crimefigures.parse.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pint
 import pytest
 from hypothesis import given
@@ -73,7 +71,7 @@ def test_a_ton_without_qualifier_is_a_metric_tonne_not_pints_short_ton():
     assert UNITS.Quantity(240, "ton").to("kg").magnitude == pytest.approx(217_724.16)
     assert parse_figure("240 short tons").point == pytest.approx(217_724.16)
     assert parse_figure("240 long tons").point == pytest.approx(243_851.258112)
-    assert "METRIC TONNE" in Path(parse.__file__).read_text(encoding="utf-8")
+    assert "METRIC TONNE" in parse.__doc__
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,22 @@
 The reader is driven by the lexicon tables below (hedges, currencies, scales, vague
 magnitudes, non-count nouns), so new wording is a table entry, not a new branch. Grammar:
 
-    figure   := [hedge] [between | from] quantity [connector quantity] [post-hedge] [noun]
+    figure   := [hedge] [between | from] quantity [connector quantity] [post-hedge]
+                [physical-unit | noun]
               | [hedge] vague-magnitude [of vague-scale]* [of currency | of noun]
-    quantity := [currency-mark] number [scale] [currency-name | percent]
+              | [hedge] ("a few" | "several") scale-word+ [currency | noun]
+              | [hedge] fraction [of a scale-word [currency]] | [hedge] ratio
+    quantity := [currency-mark [currency-mark]] number [scale] [currency-name | percent]
+
+Physical quantities (weights, areas, volumes) are read with pint's default unit registry and
+carried in SI base units: unit "kg", "m²" or "m³", with `Figure.unit_as_written` keeping the
+text's own unit ("metric tons", "hectares"). A "ton" or "tons" without a qualifier is read as
+the METRIC TONNE (1,000 kg), the ton of the Southeast Asian and wire reporting this project
+reads, not pint's default short ton; "short ton" and "long ton" are read as written. An acre
+is the international acre. Lengths (a distance) are not figures. Fractions and ratios in words
+("more than half", "two-thirds", "one in five") are percentages. Every hedge word has one
+reading (its bound here; for the approximations just below the figure, "nearly", "just under",
+"shy of" and the like, the interval in crimefigures.uncertainty.BELOW_HEDGES).
 
 The two ends of a range must agree (a year opens only a span of years; a percentage or a
 scaled amount of money needs the same on the far end), because "to" also joins a change to
@@ -21,7 +34,8 @@ one or two digits is a decimal comma ("3,1 trillion"). Arithmetic is exact (Deci
 the final float, so a number written out by `format_number` reads back unchanged.
 
 Anything that only looks like a figure (a year, a date, a clock time, an ordinal, a time
-span, a weight, a code such as "COVID-19") raises ParseError saying what it looks like.
+span, a distance, a phone number, a code such as "COVID-19") raises ParseError saying what
+it looks like.
 """
 
 from __future__ import annotations
@@ -224,15 +238,11 @@ FRACTION_BLOCKED_AFTER: Final = (
     "that", "next", "past", "each", "a", "an", "one",
 )
 
-# Physical quantities, by the unit as written, each a unit of pint's default registry. The
-# parser reads a value in the SI base unit of its dimension (KILOGRAM, SQUARE_METRE or
-# CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`. The
-# conversion factors are pint's, taken once when this module is imported.
-#
-# A "ton" or "tons" without a qualifier is read as the METRIC TONNE (1,000 kg): that is the
-# ton of the Southeast Asian and wire reporting this project reads (UNODC, police seizure
-# reports), not pint's default short ton; "short ton" and "long ton" are read as written.
-# Lengths (km, miles, metres) stay unread: a distance is not a figure here.
+# Physical quantities, by the unit as written, each a unit expression of pint's default
+# registry. The parser reads a value in the SI base unit of its dimension (KILOGRAM,
+# SQUARE_METRE or CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`.
+# The conversion factors are pint's, taken once when this module is imported. An unqualified
+# ton is the metric tonne (see the module docstring). Lengths stay unread.
 PHYSICAL_UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo",
                      "kilos"), "kilogram"),
