@@ -112,6 +112,7 @@ class ExtractedFigure:
         return record
 
 
+_DIGITS_START_RE = re.compile(DIGITS_PATTERN)
 _CONVERSION_GAP_RE = re.compile(r"\s*[(\[]\s*")
 _POUND_NAMES: Final = frozenset({"pound", "pounds"})
 
@@ -187,7 +188,9 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
         position = candidate.start()
         if position < start_covered_to:
             continue
-        start = FIGURE_START_RE.match(text, position)
+        # at a digit only DIGITS_PATTERN of FIGURE_START_RE's alternatives can match
+        start = (_DIGITS_START_RE if text[position].isdigit() else FIGURE_START_RE).match(
+            text, position)
         if start is None:
             continue
         start_covered_to = start.end()

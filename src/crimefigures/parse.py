@@ -44,7 +44,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 from typing import Any, Final
 
 import pint
@@ -653,6 +653,12 @@ _GLUED_AFTER: Final = (
     (re.compile(r"[^\W\d_]"), "part of a code or name (such as '5G')"),
 )
 
+# The same, as one pattern: its first alternative that matches names what the number is part of.
+_GLUED_AFTER_RE: Final = re.compile("|".join(
+    f"(?P<g{i}>{'(?i:' if pattern.flags & _I else '(?:'}{pattern.pattern}))"
+    for i, (pattern, _) in enumerate(_GLUED_AFTER)
+))
+
 _YEAR = r"(?:1[89]|20)\d\d"
 # A phone number is never a figure: a number straight after "+" (a country code), a number
 # with a leading zero ("012-345 6789", "(02)"), three or more digit groups joined by hyphens
@@ -909,10 +915,10 @@ def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
 
 
 def _check_glued_after(text: str, number_start: int, pos: int) -> None:
-    for pattern, what in _GLUED_AFTER:
-        if pattern.match(text, pos):
-            word = re.match(r"\S*[\w%]", text[number_start:])
-            raise _not_a_figure(word.group() if word else text[number_start:pos], what)
+    if (found := _GLUED_AFTER_RE.match(text, pos)) and found.lastgroup:
+        what = _GLUED_AFTER[int(found.lastgroup[1:])][1]
+        word = re.match(r"\S*[\w%]", text[number_start:])
+        raise _not_a_figure(word.group() if word else text[number_start:pos], what)
 
 
 def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | None:
@@ -1207,8 +1213,8 @@ def _scan_vague(text: str, pos: int, hedge: str | None, hedge_bound: str | None)
 
 def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Decimal:
     """The value of a digit run, by the separator rules in the module docstring."""
-    grouped = re.sub(_SPACES, "", digits)
-    if grouped != digits and not re.fullmatch(r"\d+(?:[.,]\d+)?", grouped):
+    grouped = _SPACES_RE.sub("", digits) if not digits.isdigit() else digits
+    if grouped != digits and not _PLAIN_NUMBER_RE.fullmatch(grouped):
         raise _cannot_read(phrase, f"{digits!r} mixes spaces with other separators")
     commas, dots = grouped.count(","), grouped.count(".")
     if commas and dots:
@@ -1228,7 +1234,7 @@ def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Dec
     if dots:
         whole, _, fraction = grouped.partition(".")
         if dots > 1:
-            if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", grouped):
+            if _DOT_GROUPS_RE.fullmatch(grouped):
                 return Decimal(grouped.replace(".", ""))
             raise _cannot_read(phrase, f"{digits!r} has misplaced separators")
         if len(fraction) == 3 and dot_groups_thousands:
@@ -1237,14 +1243,22 @@ def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Dec
     return Decimal(grouped)
 
 
+_SPACES_RE = re.compile(_SPACES)
+_PLAIN_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_DOT_GROUPS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# English (3,500,000) or Indian (35,00,000) grouping, by the grouping mark.
+_GROUPS_RES: Final = {
+    mark: re.compile(rf"\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+"
+                     rf"|\d{{1,2}}(?:{re.escape(mark)}\d{{2}})+{re.escape(mark)}\d{{3}}")
+    for mark in ",."
+}
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_END_RE = re.compile(r"\d\d|(?:1[89]|20)\d\d")
+
+
 def _valid_groups(whole: str, mark: str) -> bool:
     """English (3,500,000) or Indian (35,00,000) grouping, or no grouping at all."""
-    escaped = re.escape(mark)
-    return bool(
-        re.fullmatch(r"\d+", whole)
-        or re.fullmatch(rf"\d{{1,3}}(?:{escaped}\d{{3}})+", whole)
-        or re.fullmatch(rf"\d{{1,2}}(?:{escaped}\d{{2}})+{escaped}\d{{3}}", whole)
-    )
+    return bool(whole.isdigit() or _GROUPS_RES[mark].fullmatch(whole))
 
 
 def _mantissa(phrase: str, quantity: _Quantity, *, is_count_with_noun: bool) -> Decimal:
@@ -1259,7 +1273,7 @@ def _mantissa(phrase: str, quantity: _Quantity, *, is_count_with_noun: bool) -> 
 
 def _is_year_like(quantity: _Quantity) -> bool:
     return bool(
-        quantity.digits and quantity.scale is None and re.fullmatch(_YEAR, quantity.digits)
+        quantity.digits and quantity.scale is None and _YEAR_RE.fullmatch(quantity.digits)
     )
 
 
@@ -1292,7 +1306,7 @@ def _closes_year_span(quantity: _Quantity) -> bool:
     """The far end of a span of years ("2012-13", "2019 to 2021"), which `_build` rejects."""
     return bool(
         quantity.currency is None and not quantity.percent and quantity.scale is None
-        and quantity.digits and re.fullmatch(rf"\d\d|{_YEAR}", quantity.digits)
+        and quantity.digits and _YEAR_END_RE.fullmatch(quantity.digits)
     )
 
 
@@ -1315,10 +1329,13 @@ def _merge_currency(first: _Quantity, second: _Quantity | None) -> str | None:
     return "USD" if ends else None
 
 
-def _scaled(mantissa: Decimal, scale: int | None) -> Decimal:
-    with localcontext() as context:
-        context.prec = 80
-        return mantissa * (scale or 1)
+_EXACT_CONTEXT: Final = Context(prec=80)
+
+
+def _scaled(mantissa: Decimal, scale: int | Decimal | None) -> Decimal:
+    if not scale or scale == 1:
+        return mantissa
+    return _EXACT_CONTEXT.multiply(mantissa, scale)
 
 
 def _build(phrase: str, scan: _Scan) -> Figure:
@@ -1343,7 +1360,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
     unit = currency or (PERCENT if percent else COUNT)
     if unit == COUNT and any(q and _is_year_like(q) for q in (first, second)):
         if second and (_is_year_like(first) and second.digits
-                       and re.fullmatch(rf"\d\d|{_YEAR}", second.digits)):
+                       and _YEAR_END_RE.fullmatch(second.digits)):
             raise _not_a_figure(phrase, "a span of years")
         raise _not_a_figure(
             phrase, "a year (write a count of 1900 to 2099 with a thousands separator)"
@@ -1445,7 +1462,8 @@ def parse_figure(text: str) -> Figure:
     phrase = stripped.rstrip(".,;:!?").strip()  # closing punctuation is not part of a figure
     if not phrase:
         raise _cannot_read(text, "it is empty")
-    if what := _non_figure_reason(stripped, phrase):
+    if what := (_non_figure_reason(stripped, phrase) if phrase != stripped
+                else _non_figure_reason(phrase)):
         raise _not_a_figure(text, what)
     try:
         found = match_figure(phrase, 0)
