@@ -669,8 +669,12 @@ PHONE_WORDS: Final = (
     "call", "calls", "calling", "dial", "dialling", "dialing", "ring", "hotline", "hotlines",
     "helpline", "phone", "telephone", "tel", "tel.", "mobile", "whatsapp", "fax", "sms",
 )
-# A cheap first look: every word for calling holds one of these.
-_PHONE_HINT_RE = re.compile(r"call|dial|ring|line|phone|tel|mobile|whatsapp|fax|sms", _I)
+# A cheap first look: the last word before a number _PHONE_CONTEXT_RE can match after ("" when
+# the number follows a bracket, a comma or a slash).
+_PHONE_CONTEXT_LAST: Final = frozenset({
+    "", *(word.rstrip(".") for word in PHONE_WORDS), "on", "at", "the", "hotline", "helpline",
+    "number", "numbers", "no", "line", "us", "police", "centre", "center", "or", "and",
+})
 _PHONE_CONTEXT_RE = re.compile(
     rf"(?:{_alternation(PHONE_WORDS)})"
     r"(?:\s+(?:on|at|the|hotline|helpline|number|numbers|no\.|line|us|police|centre|center)"
@@ -871,7 +875,7 @@ def _check_phone(text: str, quantity: _Quantity) -> None:
     if (plus or (len(digits) > 1 and digits[0] == "0" and digits[1].isdigit())
             or (len(groups) >= 3 and run is not None and "-" in run.group().replace("‐", "-")
                 and not all(len(g) == 3 for g in groups[1:]))
-            or (_PHONE_HINT_RE.search(text, max(0, at - 40), at)
+            or (_last_word(text, max(0, at - 40), at) in _PHONE_CONTEXT_LAST
                 and _PHONE_CONTEXT_RE.search(text, max(0, at - 40), at))):
         raise _not_a_figure(_snippet(text, at, end), "a phone number", end=end)
 
