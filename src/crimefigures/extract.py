@@ -32,7 +32,6 @@ from crimefigures.parse import (
     EXACT,
     FIGURE_CANDIDATE_RE,
     FIGURE_FIELDS,
-    FIGURE_START_RE,
     LOWER,
     NUMBER_WORDS,
     PHYSICAL,
@@ -41,6 +40,7 @@ from crimefigures.parse import (
     Figure,
     as_physical,
     match_figure,
+    match_figure_start,
 )
 
 EXTRACTED_FIELDS: Final[tuple[str, ...]] = ("start", "end", *FIGURE_FIELDS, "sentence")
@@ -112,7 +112,6 @@ class ExtractedFigure:
         return record
 
 
-_DIGITS_START_RE = re.compile(DIGITS_PATTERN)
 _CONVERSION_GAP_RE = re.compile(r"\s*[(\[]\s*")
 _POUND_NAMES: Final = frozenset({"pound", "pounds"})
 
@@ -188,9 +187,7 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
         position = candidate.start()
         if position < start_covered_to:
             continue
-        # at a digit only DIGITS_PATTERN of FIGURE_START_RE's alternatives can match
-        start = (_DIGITS_START_RE if text[position].isdigit() else FIGURE_START_RE).match(
-            text, position)
+        start = match_figure_start(text, position)  # FIGURE_START_RE.match, faster
         if start is None:
             continue
         start_covered_to = start.end()

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal
 from typing import Any, Final
@@ -729,18 +729,16 @@ def _non_figure_reason(*phrases: str) -> str | None:
 # or a vague magnitude. `extract` tries each in turn. The leading guard (not inside a word or
 # number; a letter, digit or symbol mark next) lets most positions fail at once.
 _SYMBOL_STARTS = "".join(sorted({w[0] for w in (*HEDGES, *CURRENCY_MARKS) if not w[0].isalnum()}))
+_START_GUARD = rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])"
+_FRACTION_START = (rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
+                   r"|half|several")
+_START_ALTERNATIVES: Final = (
+    _HEDGE_ALT, _alternation(("between", "from")), rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
+    rf"(?-i:{_GUARDED_MARK_RE.pattern})", DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
+    _FRACTION_START,
+)
 FIGURE_START_RE: Final = re.compile(
-    rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])(?:"
-    + "|".join(
-        f"(?:{pattern})"
-        for pattern in (_HEDGE_ALT, _alternation(("between", "from")),
-                        rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
-                        rf"(?-i:{_GUARDED_MARK_RE.pattern})",
-                        DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
-                        rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
-                        r"|half|several")
-    )
-    + ")",
+    _START_GUARD + "(?:" + "|".join(f"(?:{pattern})" for pattern in _START_ALTERNATIVES) + ")",
     _I,
 )
 
@@ -813,6 +811,58 @@ def _lead(text: str, pos: int) -> str:
     """The lower-case word (its letters) or the symbol at `pos`, after any spaces."""
     word = _LEAD_RE.match(text, pos).group(2)  # type: ignore[union-attr]
     return word.lower() if word else ""
+
+
+# FIGURE_START_RE cut down to the entries that begin with one word, in the same order, so
+# the first alternative that matches (and so the extent of the match) is the same: an entry
+# whose first word is another cannot match where this word is written.
+def _entries_by_first_word(entries: Iterable[str], pattern: Callable[[list[str]], str],
+                           ) -> dict[str, str]:
+    ordered = sorted(set(entries), key=len, reverse=True)
+    words = {word for entry in ordered if (word := _first_letters(entry))}
+    return {word: pattern([e for e in ordered if _first_letters(e) == word]) for word in words}
+
+
+_WORD_NUMBER_FIRSTS: Final = frozenset(
+    ("a", "an", "half", *NUMBER_WORDS, *DIGIT_WORDS, *TENS_WORDS))
+_START_PARTS: Final = (
+    _entries_by_first_word(HEDGES, _alternation),
+    {"between": _phrase("between"), "from": _phrase("from")},
+    _entries_by_first_word(
+        CURRENCY_MARKS, lambda marks: rf"(?:{_alternation(marks)})(?=\s*(?:\d|{_MARK_ALT}))"),
+    _entries_by_first_word(
+        GUARDED_MARKS, lambda marks: rf"(?-i:{_alternation(marks)})(?=\d)"),
+    {},  # digits: only at a digit
+    dict.fromkeys(_WORD_NUMBER_FIRSTS, _WORD_NUMBER_PATTERN),
+    _entries_by_first_word(VAGUE_MAGNITUDES, _alternation),
+    dict.fromkeys(("a", "an", "one", "half", "several"), _FRACTION_START),
+)
+_START_BY_WORD: dict[str, re.Pattern[str] | None] = {}
+
+
+def _start_for_word(word: str) -> re.Pattern[str] | None:
+    if word not in _START_BY_WORD:
+        parts = [part[word] for part in _START_PARTS if word in part]
+        _START_BY_WORD[word] = re.compile(
+            _START_GUARD + "(?:" + "|".join(f"(?:{p})" for p in parts) + ")", _I,
+        ) if parts else None
+    return _START_BY_WORD[word]
+
+
+def match_figure_start(text: str, pos: int) -> re.Match[str] | None:
+    """FIGURE_START_RE.match(text, pos), faster: at a digit only the digits can match, and at
+    a word only the entries that begin with that word."""
+    char = text[pos]
+    if char.isdigit():
+        return _DIGITS_RE.match(text, pos) if _START_GUARD_RE.match(text, pos) else None
+    if char.isalpha():
+        word = _LEAD_RE.match(text, pos).group(2).lower()  # type: ignore[union-attr]
+        pattern = _start_for_word(word)
+        return pattern.match(text, pos) if pattern else None
+    return FIGURE_START_RE.match(text, pos)
+
+
+_START_GUARD_RE: Final = re.compile(_START_GUARD)
 
 # ---------------------------------------------------------------------------------------------
 # Scanning
