@@ -462,7 +462,9 @@ class FigureMatch:
     unjoined: str | None = None
 
 
-@dataclass(frozen=True)
+# The scanner's own records are plain slotted classes (never changed once made): a frozen
+# dataclass sets each field through object.__setattr__, which showed in the profile.
+@dataclass(slots=True)
 class _Quantity:
     number_start: int
     end: int
@@ -474,7 +476,7 @@ class _Quantity:
     percent: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Scan:
     end: int
     hedge: str | None = None
@@ -805,6 +807,8 @@ _SCALE_FIRSTS: Final = _firsts(SCALE_WORDS) | set(SCALE_LETTERS)
 _PERCENT_FIRSTS: Final = _firsts((*PERCENT_WORDS, *GLUED_PERCENT_WORDS)) | {"-"}
 _NAME_FIRSTS: Final = _firsts((*CURRENCY_NAMES, "៛"))
 _PHYSICAL_FIRSTS: Final = _firsts(PHYSICAL_UNITS)
+_CONNECTOR_FIRSTS: Final = _firsts(c for cs in RANGE_CONNECTORS.values() for c in cs)
+_POST_HEDGE_FIRSTS: Final = _firsts(POST_HEDGES)
 
 
 def _lead(text: str, pos: int) -> str:
@@ -1122,7 +1126,8 @@ def _scan(text: str, start: int) -> _Scan | None:
         raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
                             end=month.end())
     pos, second, unjoined = first.end, None, None
-    if joined := _CONNECTOR_RES[opener].match(text, pos):
+    after = _lead(text, pos)
+    if after in _CONNECTOR_FIRSTS and (joined := _CONNECTOR_RES[opener].match(text, pos)):
         second = _scan_quantity(text, joined.end())
         if second and opener is None and _after_change_verb(text, start):
             if _borrows_unit(first, second):
@@ -1136,7 +1141,9 @@ def _scan(text: str, start: int) -> _Scan | None:
     if opener and second is None:
         return None  # "between"/"from" without a second number is ordinary prose
     post_hedge = post_bound = None
-    if found := _POST_HEDGE_RE.match(text, pos):
+    if second is not None:
+        after = _lead(text, pos)
+    if after in _POST_HEDGE_FIRSTS and (found := _POST_HEDGE_RE.match(text, pos)):
         post_bound = _POST_HEDGES[_norm(found.group("post"))]
         post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
     noun = physical = None
