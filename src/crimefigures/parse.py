@@ -742,7 +742,7 @@ def _non_figure_reason(*phrases: str) -> str | None:
 _SYMBOL_STARTS = "".join(sorted({w[0] for w in (*HEDGES, *CURRENCY_MARKS) if not w[0].isalnum()}))
 _START_GUARD = rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])"
 _FRACTION_START = (rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
-                   r"|half|several")
+                   rf"|{_alternation(('half', 'several'))}")
 _START_ALTERNATIVES: Final = (
     _HEDGE_ALT, _alternation(("between", "from")), rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
     rf"(?-i:{_GUARDED_MARK_RE.pattern})", DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
@@ -781,21 +781,63 @@ def _first_letters(entry: str) -> str | None:
     return found.group().lower() if found else None
 
 
-# The first word of everything FIGURE_START_RE can match, in lower case. A cheap pass over a
-# text finds the digits, symbol marks and these words at the start of a word, and only there is
-# FIGURE_START_RE tried (see crimefigures.extract); at most other word starts it would try
-# hundreds of alternatives for nothing.
-FIGURE_START_WORDS: Final = frozenset(
-    word for word in map(_first_letters, (
-        *HEDGES, "between", "from", *CURRENCY_MARKS, *GUARDED_MARKS, *NUMBER_WORDS, "a", "an",
-        "half", "hundred", *VAGUE_MAGNITUDES, *VAGUE_MULTIPLIERS, *FRACTION_DENOMINATORS,
-    )) if word
-)
-FIGURE_CANDIDATE_RE: Final = re.compile(
-    rf"(?<![^\W_])(?:\d|[{re.escape(_SYMBOL_STARTS)}]"
-    rf"|{_trie_pattern(sorted(FIGURE_START_WORDS))}(?![^\W\d_]))",
-    _I,
-)
+# Where FIGURE_START_RE can match, as a cheap pattern (see crimefigures.extract): a digit, a
+# symbol mark, or a word it can start with. A word that starts only entries of two or more
+# words ("the" in "the better part of", "at" in "at least") is a candidate only before a next
+# word (or mark) one of them has, so the commonest words of English rarely reach the loop.
+def _start_entries() -> list[str]:
+    """The literal beginnings of everything FIGURE_START_RE matches (see its alternatives)."""
+    scales = [*SCALE_WORDS, "hundred"]
+    entries = [*HEDGES, "between", "from", *CURRENCY_MARKS, *GUARDED_MARKS, *NUMBER_WORDS,
+               *DIGIT_WORDS, *TENS_WORDS, "half", *VAGUE_MAGNITUDES, "several"]
+    entries += [f"{n} hundred" for n in ("a", "an", *DIGIT_WORDS)]
+    entries += [f"{n} {scale}" for n in ("a", "an", "half") for scale in scales]
+    entries += [f"{n}{joint}{d}" for n in ("a", "an", "one") for joint in (" ", "-")
+                for d in (*_SINGULAR_DENOMINATORS, "few")]
+    entries += list(VAGUE_MULTIPLIERS)
+    return entries
+
+
+def _next_token(rest: str) -> str:
+    """What `_lead` reads at the start of `rest`: a word's letters or one symbol, lower case."""
+    rest = rest.lstrip()
+    return (_first_letters(rest) or rest[0]).lower()
+
+
+def _start_words() -> dict[str, frozenset[str] | None]:
+    """Each first word, with the next tokens its entries allow (None: it can stand alone)."""
+    allowed: dict[str, set[str] | None] = {}
+    for entry in _start_entries():
+        word = _first_letters(entry)
+        if word is None:
+            continue
+        rest = entry[len(word):]
+        if not rest or allowed.get(word, set()) is None:
+            allowed[word] = None
+        else:
+            allowed.setdefault(word, set()).add(_next_token(rest))  # type: ignore[union-attr]
+    return {w: None if a is None else frozenset(a) for w, a in allowed.items()}
+
+
+FIGURE_START_WORDS: Final = _start_words()
+
+
+def _candidate_pattern() -> str:
+    alone = sorted(w for w, nexts in FIGURE_START_WORDS.items() if nexts is None)
+    parts = [rf"\d|[{re.escape(_SYMBOL_STARTS)}]", rf"{_trie_pattern(alone)}(?![^\W\d_])"]
+    for word, nexts in sorted(FIGURE_START_WORDS.items()):
+        if nexts is None:
+            continue
+        words = sorted(n for n in nexts if n[0].isalpha())
+        symbols = "".join(sorted(n for n in nexts if not n[0].isalpha()))
+        # (no word edge after the next word: "a hundred" also starts "a Hundreds")
+        ahead = [_trie_pattern(words)] if words else []
+        ahead += [f"[{re.escape(symbols)}]"] if symbols else []
+        parts.append(rf"{re.escape(word)}(?![^\W\d_])(?=\s*(?:{'|'.join(ahead)}))")
+    return rf"(?<![^\W_])(?:{'|'.join(parts)})"
+
+
+FIGURE_CANDIDATE_RE: Final = re.compile(_candidate_pattern(), _I)
 
 # First looks. Each big alternation above is tried only when the word (or mark) where it would
 # start is one it can start with; these sets come from the same tables, so a skipped pattern is
