@@ -146,10 +146,17 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their offsets. Paragraph breaks (a blank line) always split; a full stop
     splits unless it closes an abbreviation or initials ("Dr.", "No.", "U.S.", "J.")."""
     cuts = {0, len(text)}
-    cuts.update(found.start() for found in _PARAGRAPH_BREAK_RE.finditer(text))
+    if "\n" in text:
+        cuts.update(found.start() for found in _PARAGRAPH_BREAK_RE.finditer(text))
     for found in _SENTENCE_END_RE.finditer(text):
         if not _closes_abbreviation(text, found.start()):
             cuts.add(found.end())
+    if len(cuts) == 2:  # one sentence: most texts the extractor is given one at a time
+        stripped = text.strip()
+        if not stripped:
+            return []
+        offset = len(text) - len(text.lstrip())
+        return [Sentence(offset, offset + len(stripped), stripped)]
     sentences = []
     for start, end in pairwise(sorted(cuts)):
         chunk = text[start:end]

@@ -483,6 +483,7 @@ class _Quantity:
     currency: str | None
     generic_dollar: bool  # named only as "dollars", so a mark on the other end may say which
     percent: bool
+    after: str | None = None  # `_lead` at `end`, when it was read there
 
 
 @dataclass(slots=True)
@@ -1056,7 +1057,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
         # "850kg": the unit is read with the rest of the figure (see _scan)
         return _Quantity(number_start, pos, digits, None, None, None, False, False)
     scale = None
-    after = _lead(text, pos)
+    after, after_at = _lead(text, pos), pos
     if after in _SCALE_FIRSTS and (scaled := _SCALE_RE.match(text, pos) or (
         _SPACED_LETTER_RE.match(text, pos) if currency else None
     )):
@@ -1066,7 +1067,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
         return None  # "P2", "P500": see GUARDED_MARKS
     percent = generic_dollar = False
     if scale is not None:
-        after = _lead(text, pos)
+        after, after_at = _lead(text, pos), pos
     if after in _PERCENT_FIRSTS and (marked := _PERCENT_RE.match(text, pos)):
         percent, pos = True, marked.end()
     elif after in _NAME_FIRSTS and (named := _NAME_RE.match(text, pos)):
@@ -1081,7 +1082,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
     if pos == number_end:
         _check_glued_after(text, number_start, pos)
     return _Quantity(number_start, pos, digits, word_value, scale, currency, generic_dollar,
-                     percent)
+                     percent, after if pos == after_at else None)
 
 
 def _scan_noun(text: str, pos: int, after_vague: bool) -> tuple[str | None, int]:
@@ -1177,7 +1178,7 @@ def _scan(text: str, start: int) -> _Scan | None:
         raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
                             end=month.end())
     pos, second, unjoined = first.end, None, None
-    after = _lead(text, pos)
+    after = first.after if first.after is not None else _lead(text, pos)
     if after in _CONNECTOR_FIRSTS and (joined := _CONNECTOR_RES[opener].match(text, pos)):
         second = _scan_quantity(text, joined.end())
         if second and opener is None and _after_change_verb(text, start):
@@ -1193,13 +1194,14 @@ def _scan(text: str, start: int) -> _Scan | None:
         return None  # "between"/"from" without a second number is ordinary prose
     post_hedge = post_bound = None
     if second is not None:
-        after = _lead(text, pos)
+        after = second.after if second.after is not None else _lead(text, pos)
     if after in _POST_HEDGE_FIRSTS and (found := _POST_HEDGE_RE.match(text, pos)):
         post_bound = _POST_HEDGES[_norm(found.group("post"))]
         post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
+        after = _lead(text, pos)
     noun = physical = None
     if not any(q and (q.currency or q.percent) for q in (first, second)):
-        if _lead(text, pos) in _PHYSICAL_FIRSTS and (unit := _PHYSICAL_RE.match(text, pos)):
+        if after in _PHYSICAL_FIRSTS and (unit := _PHYSICAL_RE.match(text, pos)):
             physical, pos = unit.group("unit"), unit.end()
         else:
             noun, pos = _scan_noun(text, pos, after_vague=False)
