@@ -525,7 +525,10 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 def _norm(words: str) -> str:
-    return " ".join(words.split()).lower()
+    lowered = words.lower()
+    if " " not in lowered and lowered.isprintable():  # no whitespace of any kind
+        return lowered
+    return " ".join(lowered.split())
 
 
 def _index(table: dict[str, Any]) -> dict[str, Any]:
@@ -992,10 +995,15 @@ def _last_word(text: str, start: int, end: int) -> str:
     head = text[start:end].rstrip()
     if head.endswith("."):
         head = head[:-1]
-    i = len(head)
-    while i and head[i - 1].isalpha():
+    if not head or head[-1].isspace():
+        return ""
+    tail = head.rsplit(None, 1)[-1]  # the letters are in the last whitespace-free token
+    if tail.isalpha():
+        return tail.lower()
+    i = len(tail)
+    while i and tail[i - 1].isalpha():
         i -= 1
-    return head[i:].lower()
+    return tail[i:].lower()
 
 
 def _check_context_before(text: str, start: int, number_end: int) -> None:
@@ -1566,7 +1574,10 @@ def match_figure(text: str, start: int) -> FigureMatch | None:
         and figure.unit == COUNT and figure.bound == EXACT
         and (figure.noun is None or (first.word_value or 0) < 2)
     )
-    return FigureMatch(start, scan.end, figure, likely_prose, scan.unjoined)
+    found = object.__new__(FigureMatch)  # as _figure: no frozen per-field __setattr__
+    found.__dict__.update(start=start, end=scan.end, figure=figure, likely_prose=likely_prose,
+                          unjoined=scan.unjoined)
+    return found
 
 
 def parse_figure(text: str) -> Figure:
