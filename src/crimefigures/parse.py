@@ -862,6 +862,11 @@ _SCALE_FIRSTS: Final = _firsts(SCALE_WORDS) | set(SCALE_LETTERS)
 _PERCENT_FIRSTS: Final = _firsts((*PERCENT_WORDS, *GLUED_PERCENT_WORDS)) | {"-"}
 _NAME_FIRSTS: Final = _firsts((*CURRENCY_NAMES, "៛"))
 _PHYSICAL_FIRSTS: Final = _firsts(PHYSICAL_UNITS)
+# Everything a quantity, fraction or vague count can start with (digits aside).
+_QUANTITY_FIRSTS: Final = (
+    _MARK_FIRSTS | _firsts(GUARDED_MARKS) | _FRACTION_FIRSTS | _VAGUE_FIRSTS
+    | _firsts(("a", "an", "half", *NUMBER_WORDS, *DIGIT_WORDS, *TENS_WORDS))
+)
 _CONNECTOR_FIRSTS: Final = _firsts(c for cs in RANGE_CONNECTORS.values() for c in cs)
 _POST_HEDGE_FIRSTS: Final = _firsts(POST_HEDGES)
 
@@ -1166,6 +1171,8 @@ def _scan(text: str, start: int) -> _Scan | None:
     if lead in ("between", "from") and (found := _OPENER_RE.match(text, pos)):
         opener, pos = found.group("opener").lower(), found.end()
         lead = _lead(text, pos)
+    if not (lead.isdigit() or lead in _QUANTITY_FIRSTS):
+        return None  # no number, mark, fraction or vague magnitude can start here
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
     if opener is None and pos < len(text) and (
