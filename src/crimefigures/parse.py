@@ -867,6 +867,34 @@ _QUANTITY_FIRSTS: Final = (
     _MARK_FIRSTS | _firsts(GUARDED_MARKS) | _FRACTION_FIRSTS | _VAGUE_FIRSTS
     | _firsts(("a", "an", "half", *NUMBER_WORDS, *DIGIT_WORDS, *TENS_WORDS))
 )
+
+
+def _by_first(entries: Iterable[str], pattern: Callable[[list[str]], str]) -> dict[str, Any]:
+    """One compiled pattern per first word (or symbol), each of the entries that begin with it
+    in the order the full alternation tries them (longest first): where that word is written,
+    no other entry can match, so the small pattern matches what the big one would."""
+    groups: dict[str, list[str]] = {}
+    for entry in sorted(entries, key=len, reverse=True):
+        groups.setdefault((_first_letters(entry) or entry[0]).lower(), []).append(entry)
+    return {word: re.compile(pattern(group), _I) for word, group in groups.items()}
+
+
+def _name_alternation(names: list[str]) -> str:
+    return "|".join(
+        _phrase(name) + (rf"(?!\s+{_phrase(WEIGHT_WHEN_FOLLOWED_BY[name])})"
+                         if name in WEIGHT_WHEN_FOLLOWED_BY else "")
+        for name in names
+    )
+
+
+_HEDGE_BY_FIRST: Final = _by_first(HEDGES, lambda hs: rf"(?P<hedge>{_alternation(hs)})\s*")
+_MARK_BY_FIRST: Final = _by_first(
+    CURRENCY_MARKS,
+    lambda ms: rf"(?P<mark>{_alternation(ms)})(?:\s*(?P<mark2>{_MARK_ALT}))?\s*(?=\d)")
+_NAME_BY_FIRST: Final = {
+    **_by_first(CURRENCY_NAMES, lambda ns: rf"\s+(?P<name>{_name_alternation(ns)})"),
+    "៛": re.compile(r"\s*(?P<name_sign>៛)(?P<name>)"),  # (an empty name: read as KHR)
+}
 _CONNECTOR_FIRSTS: Final = _firsts(c for cs in RANGE_CONNECTORS.values() for c in cs)
 _POST_HEDGE_FIRSTS: Final = _firsts(POST_HEDGES)
 
@@ -911,6 +939,10 @@ def _start_for_word(word: str) -> re.Pattern[str] | None:
             _START_GUARD + "(?:" + "|".join(f"(?:{p})" for p in parts) + ")", _I,
         ) if parts else None
     return _START_BY_WORD[word]
+
+
+for _word in sorted({word for part in _START_PARTS for word in part}):
+    _start_for_word(_word)  # compiled now, not in the middle of the first text read
 
 
 def match_figure_start(text: str, pos: int) -> re.Match[str] | None:
@@ -1048,7 +1080,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
     currency, guarded = None, False
     if lead is None:
         lead = _lead(text, pos)
-    if lead in _MARK_FIRSTS and (mark := _MARK_RE.match(text, pos)):
+    if lead in _MARK_FIRSTS and (mark := _MARK_BY_FIRST[lead].match(text, pos)):
         currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
         if mark.group("mark2") and (other := _MARKS[_norm(mark.group("mark2"))]) != currency:
             raise _cannot_read(_snippet(text, mark.start(), pos),
@@ -1083,7 +1115,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
         after, after_at = _lead(text, pos), pos
     if after in _PERCENT_FIRSTS and (marked := _PERCENT_RE.match(text, pos)):
         percent, pos = True, marked.end()
-    elif after in _NAME_FIRSTS and (named := _NAME_RE.match(text, pos)):
+    elif after in _NAME_BY_FIRST and (named := _NAME_BY_FIRST[after].match(text, pos)):
         name = _norm(named.group("name") or "KHR")
         named_code = _NAMES[name]
         generic = name in GENERIC_DOLLAR_NAMES
@@ -1164,7 +1196,7 @@ def _scan(text: str, start: int) -> _Scan | None:
     pos = start
     hedge = hedge_bound = opener = None
     lead = _lead(text, pos)
-    if lead in _HEDGE_FIRSTS and (found := _HEDGE_RE.match(text, pos)):
+    if lead in _HEDGE_BY_FIRST and (found := _HEDGE_BY_FIRST[lead].match(text, pos)):
         hedge = _norm(found.group("hedge"))
         hedge_bound, pos = _HEDGES[hedge], found.end()
         lead = _lead(text, pos)
