@@ -733,10 +733,34 @@ _NON_FIGURE_RE: Final = re.compile("|".join(
 ))
 
 
+# How a phrase that one of NON_FIGURE_PHRASES matches whole can end: with a digit, a bracket
+# or a dot, as one token, or with one of these words (a month, a weekday, a word of time, an
+# ordinal, a clock's am/pm) or a word holding a digit ("the 1990s", "21st"). Any other phrase
+# ("about 2 billion baht") skips the pattern.
+_NON_FIGURE_LAST_WORDS: Final = frozenset(
+    word.lower() for word in (
+        *MONTHS, *WEEKDAYS, *ORDINAL_WORDS, "am", "pm", "a.m", "p.m", "ago", "decade", "decades",
+        "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+        "century", "centuries",
+    )
+)
+
+
+def _may_be_non_figure(phrase: str) -> bool:
+    if not phrase or phrase[-1].isdigit() or phrase[-1] in ").'’":
+        return True
+    parts = phrase.rsplit(None, 1)
+    if len(parts) == 1:
+        return True
+    last = parts[1].lower().rstrip(".")
+    return last in _NON_FIGURE_LAST_WORDS or any(char.isdigit() for char in last)
+
+
 def _non_figure_reason(*phrases: str) -> str | None:
     """What the first of NON_FIGURE_PHRASES that matches one of `phrases` whole says."""
     found = [int(m.lastgroup[1:]) for phrase in phrases
-             if (m := _NON_FIGURE_RE.fullmatch(phrase)) and m.lastgroup]
+             if _may_be_non_figure(phrase)
+             and (m := _NON_FIGURE_RE.fullmatch(phrase)) and m.lastgroup]
     return NON_FIGURE_PHRASES[min(found)][1] if found else None
 
 
