@@ -1287,7 +1287,14 @@ def _scan(text: str, start: int) -> _Scan | None:
 
 def _after_change_verb(text: str, start: int) -> bool:
     """Only asked once a range opener or connector is seen: most figures never pay for it."""
-    return bool(_CHANGE_BEFORE_RE.search(text, max(0, start - 40), start))
+    window = max(0, start - 40)
+    return (_last_word(text, window, start) in _CHANGE_LAST_WORDS
+            and bool(_CHANGE_BEFORE_RE.search(text, window, start)))
+
+
+# The word _CHANGE_BEFORE_RE must end with: a change verb's last word, or "from" after one.
+_CHANGE_LAST_WORDS: Final = frozenset(
+    {verb.split()[-1].lower() for verb in CHANGE_VERBS} | {"from"})
 
 
 _CHANGE_WITHOUT_UNIT: Final = (
