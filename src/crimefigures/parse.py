@@ -1514,6 +1514,8 @@ def _currency_conflict(first: _Quantity, second: _Quantity) -> str | None:
 
 def _merge_currency(first: _Quantity, second: _Quantity | None) -> str | None:
     """One currency for both ends (which `_join_refusal` let through as agreeing)."""
+    if second is None:
+        return first.currency  # a plain "dollars" is already USD
     ends = [q for q in (first, second) if q and q.currency]
     specific = {q.currency for q in ends if not q.generic_dollar}
     if specific:
@@ -1550,7 +1552,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
     if currency and percent:
         raise _cannot_read(phrase, "it is both money and a percentage")
     unit = currency or (PERCENT if percent else COUNT)
-    if unit == COUNT and any(q and _is_year_like(q) for q in (first, second)):
+    if unit == COUNT and (_is_year_like(first) or (second and _is_year_like(second))):
         if second and (_is_year_like(first) and second.digits
                        and _YEAR_END_RE.fullmatch(second.digits)):
             raise _not_a_figure(phrase, "a span of years")
