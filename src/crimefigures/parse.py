@@ -1354,10 +1354,12 @@ def _scan_fraction(text: str, start: int, pos: int, hedge: str | None,
     share = Decimal(numerator) / Decimal(denominator)
     if scaled := _FRACTION_OF_SCALE_RE.match(text, end):
         amount = share * SCALE_WORDS[_norm(scaled.group("scale"))]
-        end, unit = scaled.end(), COUNT
+        end, unit, noun = scaled.end(), COUNT, None
         if named := _NAME_RE.match(text, end):
             unit, end = _NAMES[_norm(named.group("name") or "KHR")], named.end()
-        return _Scan(end, hedge, hedge_bound, fixed=(amount, unit))
+        else:  # "a quarter of a million victims"
+            noun, end = _scan_noun(text, end, after_vague=False)
+        return _Scan(end, hedge, hedge_bound, fixed=(amount, unit), noun=noun)
     return _Scan(end, hedge, hedge_bound, fixed=(share * 100, PERCENT))
 
 
@@ -1542,7 +1544,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
         value, unit = scan.fixed
         if scan.post_hedge:
             raise _cannot_read(phrase, f"a fraction cannot also carry {scan.post_hedge!r}")
-        return _single(phrase, scan, value, unit, None)
+        return _single(phrase, scan, value, unit, scan.noun if unit == COUNT else None)
     first, second = scan.first, scan.second
     assert first is not None
     if scan.physical is not None:
