@@ -40,7 +40,7 @@ from crimefigures.parse import (
     Figure,
     as_physical,
     match_figure,
-    match_figure_start,
+    match_start_at_candidate,
 )
 
 EXTRACTED_FIELDS: Final[tuple[str, ...]] = ("start", "end", *FIGURE_FIELDS, "sentence")
@@ -123,7 +123,8 @@ def _is_money(unit: str) -> bool:
 def _as_conversion(text: str, source: ExtractedFigure, start: int,
                    figure: Figure) -> Figure | None:
     """`figure` read as a conversion of `source`, or None when it is not one."""
-    if not _CONVERSION_GAP_RE.fullmatch(text, source.end, start):
+    if ((text.find("(", source.end, start) < 0 and text.find("[", source.end, start) < 0)
+            or not _CONVERSION_GAP_RE.fullmatch(text, source.end, start)):
         return None
     unit, source_unit = figure.unit, source.figure.unit
     if (source_unit in PHYSICAL and unit == "GBP"
@@ -194,7 +195,7 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
         position = candidate.start()
         if position < start_covered_to:
             continue
-        start = match_figure_start(text, position)  # FIGURE_START_RE.match, faster
+        start = match_start_at_candidate(text, candidate)  # FIGURE_START_RE.match, faster
         if start is None:
             continue
         start_covered_to = start.end()
@@ -213,8 +214,10 @@ def extract_figures(text: str) -> list[ExtractedFigure]:
         figure, conversion_of = matched.figure, None
         if found and (converted := _as_conversion(text, found[-1], matched.start, figure)):
             figure, conversion_of = converted, found[-1].start
-        found.append(ExtractedFigure(matched.start, matched.end, figure, sentence,
-                                     conversion_of))
+        extracted = object.__new__(ExtractedFigure)  # no frozen per-field __setattr__
+        extracted.__dict__.update(start=matched.start, end=matched.end, figure=figure,
+                                  sentence=sentence, conversion_of=conversion_of)
+        found.append(extracted)
         covered_to = matched.end
     return found
 

@@ -984,6 +984,18 @@ def match_figure_start(text: str, pos: int) -> re.Match[str] | None:
 
 _START_GUARD_RE: Final = re.compile(_START_GUARD)
 
+
+def match_start_at_candidate(text: str, candidate: re.Match[str]) -> re.Match[str] | None:
+    """match_figure_start at a FIGURE_CANDIDATE_RE match, whose guard already holds and whose
+    text is the word (or the digit or symbol) there."""
+    token = candidate.group()
+    if token[0].isdigit():
+        return _DIGITS_RE.match(text, candidate.start())
+    if token[0].isalpha():
+        pattern = _start_for_word(token.lower())
+        return pattern.match(text, candidate.start()) if pattern else None
+    return FIGURE_START_RE.match(text, candidate.start())
+
 # ---------------------------------------------------------------------------------------------
 # Scanning
 # ---------------------------------------------------------------------------------------------
