@@ -79,7 +79,15 @@ def test_article_non_figures_are_the_only_uncovered_numbers():
 def test_every_extracted_figure_reads_back_the_same_on_its_own():
     for text in (ARTICLE, *CORPUS_LINES):
         for found in extract_figures(text):
-            assert parse_figure(found.text) == found.figure
+            alone = parse_figure(found.text)
+            if found.conversion_of is None:
+                assert alone == found.figure
+            else:  # a conversion in brackets takes the hedge of the figure it converts
+                # (and pounds converting a weight are pounds of weight, not sterling)
+                assert (alone.text, alone.bound, alone.hedge) == (found.text, "exact", None)
+                if found.figure.unit_as_written is None:
+                    assert alone.point in (found.figure.low, found.figure.point,
+                                           found.figure.high)
 
 
 def test_to_dict_has_a_stable_order_and_is_json_serialisable():

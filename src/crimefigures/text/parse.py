@@ -1,11 +1,24 @@
-"""Read one figure phrase ("nearly 3,500 arrests", "between $4 and $6 billion") into a record.
+"""Read one figure phrase ("nearly 2,000 arrests", "between $4 and $6 billion") into a record.
 
 The reader is driven by the lexicon tables below (hedges, currencies, scales, vague
 magnitudes, non-count nouns), so new wording is a table entry, not a new branch. Grammar:
 
-    figure   := [hedge] [between | from] quantity [connector quantity] [post-hedge] [noun]
+    figure   := [hedge] [between | from] quantity [connector quantity] [post-hedge]
+                [physical-unit | noun]
               | [hedge] vague-magnitude [of vague-scale]* [of currency | of noun]
-    quantity := [currency-mark] number [scale] [currency-name | percent]
+              | [hedge] ("a few" | "several") scale-word+ [currency | noun]
+              | [hedge] fraction [of a scale-word [currency]] | [hedge] ratio
+    quantity := [currency-mark [currency-mark]] number [scale] [currency-name | percent]
+
+Physical quantities (weights, areas, volumes) are read with pint's default unit registry and
+carried in SI base units: unit "kg", "m²" or "m³", with `Figure.unit_as_written` keeping the
+text's own unit ("metric tons", "hectares"). A "ton" or "tons" without a qualifier is read as
+the METRIC TONNE (1,000 kg), the ton of the Southeast Asian and wire reporting this project
+reads, not pint's default short ton; "short ton" and "long ton" are read as written. An acre
+is the international acre. Lengths (a distance) are not figures. Fractions and ratios in words
+("more than half", "two-thirds", "one in five") are percentages. Every hedge word has one
+reading (its bound here; for the approximations just below the figure, "nearly", "just under",
+"shy of" and the like, the interval in crimefigures.quantities.uncertainty.BELOW_HEDGES).
 
 The two ends of a range must agree (a year opens only a span of years; a percentage or a
 scaled amount of money needs the same on the far end), because "to" also joins a change to
@@ -21,16 +34,17 @@ one or two digits is a decimal comma ("3,1 trillion"). Arithmetic is exact (Deci
 the final float, so a number written out by `format_number` reads back unchanged.
 
 Anything that only looks like a figure (a year, a date, a clock time, an ordinal, a time
-span, a weight, a code such as "COVID-19") raises ParseError saying what it looks like.
+span, a distance, a phone number, a code such as "COVID-19") raises ParseError saying what
+it looks like.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
-from decimal import Decimal, localcontext
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from decimal import Context, Decimal
 from typing import Any, Final
 
 import pint
@@ -196,7 +210,9 @@ VAGUE_MAGNITUDES: Final[dict[str, tuple[int, int]]] = {
     "thousands": (10**3, 10**4), "lakhs": (10**5, 10**6), "millions": (10**6, 10**7),
     "crores": (10**7, 10**8), "billions": (10**9, 10**12), "trillions": (10**12, 10**13),
 }
-VAGUE_NEEDS_AFTER: Final[dict[str, str]] = {"scores": r"\s+of\b", "a handful": r"\s+(?:of|from)\b"}
+VAGUE_NEEDS_AFTER: Final[dict[str, str]] = {
+    "scores": r"\s+of\b|\s*\Z", "a handful": r"\s+(?:of|from)\b|\s*\Z",
+}
 # "a few" or "several" before scale words multiplies the scale by a vague count:
 #   "a few"    [2, 5]   ("a few dozen" = [24, 60], "a few thousand" = [2,000, 5,000]);
 #   "several"  [3, 9]   ("several hundred" = [300, 900], "several hundred thousand" = [3e5, 9e5]).
@@ -222,15 +238,11 @@ FRACTION_BLOCKED_AFTER: Final = (
     "that", "next", "past", "each", "a", "an", "one",
 )
 
-# Physical quantities, by the unit as written, each a unit of pint's default registry. The
-# parser reads a value in the SI base unit of its dimension (KILOGRAM, SQUARE_METRE or
-# CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`. The
-# conversion factors are pint's, taken once when this module is imported.
-#
-# A "ton" or "tons" without a qualifier is read as the METRIC TONNE (1,000 kg): that is the
-# ton of the Southeast Asian and wire reporting this project reads (UNODC, police seizure
-# reports), not pint's default short ton; "short ton" and "long ton" are read as written.
-# Lengths (km, miles, metres) stay unread: a distance is not a figure here.
+# Physical quantities, by the unit as written, each a unit expression of pint's default
+# registry. The parser reads a value in the SI base unit of its dimension (KILOGRAM,
+# SQUARE_METRE or CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`.
+# The conversion factors are pint's, taken once when this module is imported. An unqualified
+# ton is the metric tonne (see the module docstring). Lengths stay unread.
 PHYSICAL_UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo",
                      "kilos"), "kilogram"),
@@ -242,7 +254,8 @@ PHYSICAL_UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
     **dict.fromkeys(("ounce", "ounces", "oz"), "ounce"),
     **dict.fromkeys(("hectare", "hectares", "ha"), "hectare"),
-    **dict.fromkeys(("acre", "acres"), "acre"),
+    # The international acre (43,560 square feet); pint's "acre" is the US survey acre.
+    **dict.fromkeys(("acre", "acres"), "43560 * foot ** 2"),
     **dict.fromkeys(("square kilometre", "square kilometres", "square kilometer",
                      "square kilometers", "sq km", "km2", "km²"), "kilometer ** 2"),
     **dict.fromkeys(("square metre", "square metres", "square meter", "square meters",
@@ -389,7 +402,7 @@ UNIT_REGISTRY: Final = pint.UnitRegistry()
 
 def _si_factor(unit: str) -> tuple[Decimal, str]:
     """How many SI base units one `unit` (a pint expression) is, and that base unit's string."""
-    base = UNIT_REGISTRY.Quantity(1, unit).to_base_units()
+    base = UNIT_REGISTRY.parse_expression(unit).to_base_units()
     return Decimal(f"{base.magnitude:.15g}"), SI_BASE_UNITS[str(base.dimensionality)]
 
 
@@ -432,6 +445,15 @@ class Figure:
 FIGURE_FIELDS: Final[tuple[str, ...]] = tuple(
     field.name for field in fields(Figure) if field.name != "unit_as_written"
 )
+_ALL_FIGURE_FIELDS: Final = tuple(field.name for field in fields(Figure))
+
+
+def _figure(*values: Any) -> Figure:
+    """Figure(*values), without the frozen dataclass's field-by-field __setattr__ (a third of
+    the cost of building a record showed in the profile). Same object, same equality."""
+    figure = object.__new__(Figure)
+    figure.__dict__.update(zip(_ALL_FIGURE_FIELDS, values, strict=True))
+    return figure
 
 
 @dataclass(frozen=True)
@@ -449,7 +471,9 @@ class FigureMatch:
     unjoined: str | None = None
 
 
-@dataclass(frozen=True)
+# The scanner's own records are plain slotted classes (never changed once made): a frozen
+# dataclass sets each field through object.__setattr__, which showed in the profile.
+@dataclass(slots=True)
 class _Quantity:
     number_start: int
     end: int
@@ -459,9 +483,10 @@ class _Quantity:
     currency: str | None
     generic_dollar: bool  # named only as "dollars", so a mark on the other end may say which
     percent: bool
+    after: str | None = None  # `_lead` at `end`, when it was read there
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Scan:
     end: int
     hedge: str | None = None
@@ -500,7 +525,10 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 def _norm(words: str) -> str:
-    return " ".join(words.split()).lower()
+    lowered = words.lower()
+    if " " not in lowered and lowered.isprintable():  # no whitespace of any kind
+        return lowered
+    return " ".join(lowered.split())
 
 
 def _index(table: dict[str, Any]) -> dict[str, Any]:
@@ -586,8 +614,9 @@ _FRACTION_RE = re.compile(
     rf"|(?P<half>{_phrase('half')})(?!-)",
     _I,
 )
-_OF_AHEAD_RE = re.compile(r"\s+of(?![^\W\d_])", _I)
-_HALF_AHEAD_RE = re.compile(r"\s+(?:of|the)(?![^\W\d_])", _I)
+# (or the end of the text: a phrase read on its own, "half", is the fraction)
+_OF_AHEAD_RE = re.compile(r"\s+of(?![^\W\d_])|\s*\Z", _I)
+_HALF_AHEAD_RE = re.compile(r"\s+(?:of|the)(?![^\W\d_])|\s*\Z", _I)
 _FRACTION_OF_SCALE_RE = re.compile(
     rf"\s+of\s+(?:a|an|one)\s+(?P<scale>{_alternation(_FULL_SCALE_WORDS)})", _I)
 _FRACTION_BLOCKED_RE = re.compile(rf"(?:{_alternation(FRACTION_BLOCKED_AFTER)})\s+\Z", _I)
@@ -618,6 +647,8 @@ _DAYS_THEN_MONTH_RE = re.compile(
     rf"(?:(?:\s*,\s*|\s+(?:and|or|to|&)\s+|\s*[-–—]\s*)\d{{1,2}}(?:st|nd|rd|th)?)*"
     rf"\s+(?:of\s+)?(?:{_MONTH_ALT})(?![^\W\d_])"
 )
+_CONTEXT_WORDS: Final = frozenset(
+    word.lower().rstrip(".") for word in (*MONTHS, *LABEL_WORDS))
 _LABEL_BEFORE_RE = re.compile(rf"(?P<label>{_alternation(LABEL_WORDS)})\s*\Z", _I)
 _CHANGE_BEFORE_RE = re.compile(rf"\b(?:{_alternation(CHANGE_VERBS)})\s+(?:from\s+)?\Z", _I)
 _GLUED_BEFORE: Final = (
@@ -637,7 +668,34 @@ _GLUED_AFTER: Final = (
     (re.compile(r"[^\W\d_]"), "part of a code or name (such as '5G')"),
 )
 
+# The same, as one pattern: its first alternative that matches names what the number is part of.
+_GLUED_AFTER_RE: Final = re.compile("|".join(
+    f"(?P<g{i}>{'(?i:' if pattern.flags & _I else '(?:'}{pattern.pattern}))"
+    for i, (pattern, _) in enumerate(_GLUED_AFTER)
+))
+
 _YEAR = r"(?:1[89]|20)\d\d"
+# A phone number is never a figure: a number straight after "+" (a country code), a number
+# with a leading zero ("012-345 6789", "(02)"), three or more digit groups joined by hyphens
+# or spaces that are not all thousands groups ("1-800-123-4567", "3-2266 2222"), or a bare
+# number after a word for calling ("call 1599 or 997", "hotline 1441").
+_PHONE_RUN_RE = re.compile(r"\d+(?:[-‐ ]\d+)+")
+PHONE_WORDS: Final = (
+    "call", "calls", "calling", "dial", "dialling", "dialing", "ring", "hotline", "hotlines",
+    "helpline", "phone", "telephone", "tel", "tel.", "mobile", "whatsapp", "fax", "sms",
+)
+# A cheap first look: the last word before a number _PHONE_CONTEXT_RE can match after ("" when
+# the number follows a bracket, a comma or a slash).
+_PHONE_CONTEXT_LAST: Final = frozenset({
+    "", *(word.rstrip(".") for word in PHONE_WORDS), "on", "at", "the", "hotline", "helpline",
+    "number", "numbers", "no", "line", "us", "police", "centre", "center", "or", "and",
+})
+_PHONE_CONTEXT_RE = re.compile(
+    rf"(?:{_alternation(PHONE_WORDS)})"
+    r"(?:\s+(?:on|at|the|hotline|helpline|number|numbers|no\.|line|us|police|centre|center)"
+    r"(?![^\W\d_])|[\s:(]|[\d()+.\s-]+(?:or|and|/|,)\s*)*\Z",
+    _I,
+)
 _WEEKDAY_ALT = _alternation(WEEKDAYS)
 # Whole phrases that are not figures, tried before reading; the first match names the reason.
 NON_FIGURE_PHRASES: Final = tuple(
@@ -655,7 +713,9 @@ NON_FIGURE_PHRASES: Final = tuple(
         (rf"(?:{_MONTH_ALT})\.?\s+{_YEAR}", 0, "a date"),
         (r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}", 0, "a date"),
         (rf"(?:on\s+)?(?:{_WEEKDAY_ALT})", _I, "a day name"),
-        (r"[^\W\d_]+-?\d+[^\W\d_]*", 0, "part of a code or name (such as 'COVID-19')"),
+        # ... but not an amount with its mark and scale glued on ("RM2bil", "P5B").
+        (rf"(?!(?i:{_MARK_ALT}|{_alternation(GUARDED_MARKS)})\d+(?i:{_SCALE_WORD_ALT}|[kmb])\Z)"
+         r"[^\W\d_]+-?\d+[^\W\d_]*", 0, "part of a code or name (such as 'COVID-19')"),
         (r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d(?::\d\d)?", _I,
          "a clock time"),
         (rf"(?:the\s+)?(?:\d+(?:st|nd|rd|th)|{_alternation(ORDINAL_WORDS)})", _I,
@@ -666,24 +726,275 @@ NON_FIGURE_PHRASES: Final = tuple(
     )
 )
 
+# The same, as one pattern: its first alternative that matches the whole phrase names the reason.
+_NON_FIGURE_RE: Final = re.compile("|".join(
+    f"(?P<n{i}>{'(?i:' if pattern.flags & _I else '(?:'}{pattern.pattern}))"
+    for i, (pattern, _) in enumerate(NON_FIGURE_PHRASES)
+))
+
+
+# How a phrase that one of NON_FIGURE_PHRASES matches whole can end: with a digit, a bracket
+# or a dot, as one token, or with one of these words (a month, a weekday, a word of time, an
+# ordinal, a clock's am/pm) or a word holding a digit ("the 1990s", "21st"). Any other phrase
+# ("about 2 billion baht") skips the pattern.
+_NON_FIGURE_LAST_WORDS: Final = frozenset(
+    word.lower() for word in (
+        *MONTHS, *WEEKDAYS, *ORDINAL_WORDS, "am", "pm", "a.m", "p.m", "ago", "decade", "decades",
+        "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+        "century", "centuries",
+    )
+)
+
+
+def _may_be_non_figure(phrase: str) -> bool:
+    if not phrase or phrase[-1].isdigit() or phrase[-1] in ").'’":
+        return True
+    parts = phrase.rsplit(None, 1)
+    if len(parts) == 1:
+        return True
+    last = parts[1].lower().rstrip(".")
+    return last in _NON_FIGURE_LAST_WORDS or any(char.isdigit() for char in last)
+
+
+def _non_figure_reason(*phrases: str) -> str | None:
+    """What the first of NON_FIGURE_PHRASES that matches one of `phrases` whole says."""
+    found = [int(m.lastgroup[1:]) for phrase in phrases
+             if _may_be_non_figure(phrase)
+             and (m := _NON_FIGURE_RE.fullmatch(phrase)) and m.lastgroup]
+    return NON_FIGURE_PHRASES[min(found)][1] if found else None
+
+
 # Where a figure can begin: a hedge, "between"/"from", a currency mark, digits, a number word
 # or a vague magnitude. `extract` tries each in turn. The leading guard (not inside a word or
 # number; a letter, digit or symbol mark next) lets most positions fail at once.
 _SYMBOL_STARTS = "".join(sorted({w[0] for w in (*HEDGES, *CURRENCY_MARKS) if not w[0].isalnum()}))
+_START_GUARD = rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])"
+_FRACTION_START = (rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
+                   rf"|{_alternation(('half', 'several'))}")
+_START_ALTERNATIVES: Final = (
+    _HEDGE_ALT, _alternation(("between", "from")), rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
+    rf"(?-i:{_GUARDED_MARK_RE.pattern})", DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
+    _FRACTION_START,
+)
 FIGURE_START_RE: Final = re.compile(
-    rf"(?<![^\W_])(?=[^\W_]|[{re.escape(_SYMBOL_STARTS)}])(?:"
-    + "|".join(
-        f"(?:{pattern})"
-        for pattern in (_HEDGE_ALT, _alternation(("between", "from")),
-                        rf"(?:{_MARK_ALT})(?=\s*(?:\d|{_MARK_ALT}))",
-                        rf"(?-i:{_GUARDED_MARK_RE.pattern})",
-                        DIGITS_PATTERN, _WORD_NUMBER_PATTERN, _VAGUE_ALT,
-                        rf"(?:a|an|one)[\s-]+(?:{_alternation((*_SINGULAR_DENOMINATORS, 'few'))})"
-                        r"|half|several")
-    )
-    + ")",
+    _START_GUARD + "(?:" + "|".join(f"(?:{pattern})" for pattern in _START_ALTERNATIVES) + ")",
     _I,
 )
+
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One pattern for a set of words, with shared prefixes factored out ("a(?:bout|n)?"), so
+    the regex engine tries a few branches at each position instead of hundreds."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return f"(?:{'|'.join(branches)})" + ("?" if "" in node else "")
+
+    return build(trie)
+
+
+def _first_letters(entry: str) -> str | None:
+    found = re.match(r"[^\W\d_]+", entry)
+    return found.group().lower() if found else None
+
+
+# Where FIGURE_START_RE can match, as a cheap pattern (see crimefigures.text.extract): a digit, a
+# symbol mark, or a word it can start with. A word that starts only entries of two or more
+# words ("the" in "the better part of", "at" in "at least") is a candidate only before a next
+# word (or mark) one of them has, so the commonest words of English rarely reach the loop.
+def _start_entries() -> list[str]:
+    """The literal beginnings of everything FIGURE_START_RE matches (see its alternatives)."""
+    scales = [*SCALE_WORDS, "hundred"]
+    entries = [*HEDGES, "between", "from", *CURRENCY_MARKS, *GUARDED_MARKS, *NUMBER_WORDS,
+               *DIGIT_WORDS, *TENS_WORDS, "half", *VAGUE_MAGNITUDES, "several"]
+    entries += [f"{n} hundred" for n in ("a", "an", *DIGIT_WORDS)]
+    entries += [f"{n} {scale}" for n in ("a", "an", "half") for scale in scales]
+    entries += [f"{n}{joint}{d}" for n in ("a", "an", "one") for joint in (" ", "-")
+                for d in (*_SINGULAR_DENOMINATORS, "few")]
+    entries += list(VAGUE_MULTIPLIERS)
+    return entries
+
+
+def _next_token(rest: str) -> str:
+    """What `_lead` reads at the start of `rest`: a word's letters or one symbol, lower case."""
+    rest = rest.lstrip()
+    return (_first_letters(rest) or rest[0]).lower()
+
+
+def _start_words() -> dict[str, frozenset[str] | None]:
+    """Each first word, with the next tokens its entries allow (None: it can stand alone)."""
+    allowed: dict[str, set[str] | None] = {}
+    for entry in _start_entries():
+        word = _first_letters(entry)
+        if word is None:
+            continue
+        rest = entry[len(word):]
+        if not rest or allowed.get(word, set()) is None:
+            allowed[word] = None
+        else:
+            allowed.setdefault(word, set()).add(_next_token(rest))  # type: ignore[union-attr]
+    return {w: None if a is None else frozenset(a) for w, a in allowed.items()}
+
+
+FIGURE_START_WORDS: Final = _start_words()
+
+
+def _candidate_pattern() -> str:
+    alone = sorted(w for w, nexts in FIGURE_START_WORDS.items() if nexts is None)
+    parts = [rf"\d|[{re.escape(_SYMBOL_STARTS)}]", rf"{_trie_pattern(alone)}(?![^\W\d_])"]
+    for word, nexts in sorted(FIGURE_START_WORDS.items()):
+        if nexts is None:
+            continue
+        words = sorted(n for n in nexts if n[0].isalpha())
+        symbols = "".join(sorted(n for n in nexts if not n[0].isalpha()))
+        # (no word edge after the next word: "a hundred" also starts "a Hundreds")
+        ahead = [_trie_pattern(words)] if words else []
+        ahead += [f"[{re.escape(symbols)}]"] if symbols else []
+        parts.append(rf"{re.escape(word)}(?![^\W\d_])(?=\s*(?:{'|'.join(ahead)}))")
+    return rf"(?<![^\W_])(?:{'|'.join(parts)})"
+
+
+FIGURE_CANDIDATE_RE: Final = re.compile(_candidate_pattern(), _I)
+
+# First looks. Each big alternation above is tried only when the word (or mark) where it would
+# start is one it can start with; these sets come from the same tables, so a skipped pattern is
+# one that could not have matched.
+_LEAD_RE = re.compile(r"(\s*)([^\W\d_]+|\S)?")
+
+
+def _firsts(entries: Iterable[str]) -> frozenset[str]:
+    """The lower-case first word (its letters) or first symbol of each entry."""
+    return frozenset((_first_letters(entry) or entry[0]).lower() for entry in entries)
+
+
+_HEDGE_FIRSTS: Final = _firsts(HEDGES)
+_MARK_FIRSTS: Final = _firsts(CURRENCY_MARKS)
+_FRACTION_FIRSTS: Final = _firsts((*NUMBER_WORDS, "a", "an", "half"))
+_VAGUE_FIRSTS: Final = _firsts((*VAGUE_MAGNITUDES, *VAGUE_MULTIPLIERS))
+_SCALE_FIRSTS: Final = _firsts(SCALE_WORDS) | set(SCALE_LETTERS)
+_PERCENT_FIRSTS: Final = _firsts((*PERCENT_WORDS, *GLUED_PERCENT_WORDS)) | {"-"}
+_NAME_FIRSTS: Final = _firsts((*CURRENCY_NAMES, "៛"))
+_PHYSICAL_FIRSTS: Final = _firsts(PHYSICAL_UNITS)
+# Everything a quantity, fraction or vague count can start with (digits aside).
+_QUANTITY_FIRSTS: Final = (
+    _MARK_FIRSTS | _firsts(GUARDED_MARKS) | _FRACTION_FIRSTS | _VAGUE_FIRSTS
+    | _firsts(("a", "an", "half", *NUMBER_WORDS, *DIGIT_WORDS, *TENS_WORDS))
+)
+
+
+def _by_first(entries: Iterable[str], pattern: Callable[[list[str]], str]) -> dict[str, Any]:
+    """One compiled pattern per first word (or symbol), each of the entries that begin with it
+    in the order the full alternation tries them (longest first): where that word is written,
+    no other entry can match, so the small pattern matches what the big one would."""
+    groups: dict[str, list[str]] = {}
+    for entry in sorted(entries, key=len, reverse=True):
+        groups.setdefault((_first_letters(entry) or entry[0]).lower(), []).append(entry)
+    return {word: re.compile(pattern(group), _I) for word, group in groups.items()}
+
+
+def _name_alternation(names: list[str]) -> str:
+    return "|".join(
+        _phrase(name) + (rf"(?!\s+{_phrase(WEIGHT_WHEN_FOLLOWED_BY[name])})"
+                         if name in WEIGHT_WHEN_FOLLOWED_BY else "")
+        for name in names
+    )
+
+
+_HEDGE_BY_FIRST: Final = _by_first(HEDGES, lambda hs: rf"(?P<hedge>{_alternation(hs)})\s*")
+_MARK_BY_FIRST: Final = _by_first(
+    CURRENCY_MARKS,
+    lambda ms: rf"(?P<mark>{_alternation(ms)})(?:\s*(?P<mark2>{_MARK_ALT}))?\s*(?=\d)")
+_NAME_BY_FIRST: Final = {
+    **_by_first(CURRENCY_NAMES, lambda ns: rf"\s+(?P<name>{_name_alternation(ns)})"),
+    "៛": re.compile(r"\s*(?P<name_sign>៛)(?P<name>)"),  # (an empty name: read as KHR)
+}
+_CONNECTOR_FIRSTS: Final = _firsts(c for cs in RANGE_CONNECTORS.values() for c in cs)
+_POST_HEDGE_FIRSTS: Final = _firsts(POST_HEDGES)
+
+
+def _lead(text: str, pos: int) -> str:
+    """The lower-case word (its letters) or the symbol at `pos`, after any spaces."""
+    word = _LEAD_RE.match(text, pos).group(2)  # type: ignore[union-attr]
+    return word.lower() if word else ""
+
+
+# FIGURE_START_RE cut down to the entries that begin with one word, in the same order, so
+# the first alternative that matches (and so the extent of the match) is the same: an entry
+# whose first word is another cannot match where this word is written.
+def _entries_by_first_word(entries: Iterable[str], pattern: Callable[[list[str]], str],
+                           ) -> dict[str, str]:
+    ordered = sorted(set(entries), key=len, reverse=True)
+    words = {word for entry in ordered if (word := _first_letters(entry))}
+    return {word: pattern([e for e in ordered if _first_letters(e) == word]) for word in words}
+
+
+_WORD_NUMBER_FIRSTS: Final = frozenset(
+    ("a", "an", "half", *NUMBER_WORDS, *DIGIT_WORDS, *TENS_WORDS))
+_START_PARTS: Final = (
+    _entries_by_first_word(HEDGES, _alternation),
+    {"between": _phrase("between"), "from": _phrase("from")},
+    _entries_by_first_word(
+        CURRENCY_MARKS, lambda marks: rf"(?:{_alternation(marks)})(?=\s*(?:\d|{_MARK_ALT}))"),
+    _entries_by_first_word(
+        GUARDED_MARKS, lambda marks: rf"(?-i:{_alternation(marks)})(?=\d)"),
+    {},  # digits: only at a digit
+    dict.fromkeys(_WORD_NUMBER_FIRSTS, _WORD_NUMBER_PATTERN),
+    _entries_by_first_word(VAGUE_MAGNITUDES, _alternation),
+    dict.fromkeys(("a", "an", "one", "half", "several"), _FRACTION_START),
+)
+_START_BY_WORD: dict[str, re.Pattern[str] | None] = {}
+
+
+def _start_for_word(word: str) -> re.Pattern[str] | None:
+    if word not in _START_BY_WORD:
+        parts = [part[word] for part in _START_PARTS if word in part]
+        _START_BY_WORD[word] = re.compile(
+            _START_GUARD + "(?:" + "|".join(f"(?:{p})" for p in parts) + ")", _I,
+        ) if parts else None
+    return _START_BY_WORD[word]
+
+
+for _word in sorted({word for part in _START_PARTS for word in part}):
+    _start_for_word(_word)  # compiled now, not in the middle of the first text read
+
+
+def match_figure_start(text: str, pos: int) -> re.Match[str] | None:
+    """FIGURE_START_RE.match(text, pos), faster: at a digit only the digits can match, and at
+    a word only the entries that begin with that word."""
+    char = text[pos]
+    if char.isdigit():
+        return _DIGITS_RE.match(text, pos) if _START_GUARD_RE.match(text, pos) else None
+    if char.isalpha():
+        word = _LEAD_RE.match(text, pos).group(2).lower()  # type: ignore[union-attr]
+        pattern = _start_for_word(word)
+        return pattern.match(text, pos) if pattern else None
+    return FIGURE_START_RE.match(text, pos)
+
+
+_START_GUARD_RE: Final = re.compile(_START_GUARD)
+
+
+def match_start_at_candidate(text: str, candidate: re.Match[str]) -> re.Match[str] | None:
+    """match_figure_start at a FIGURE_CANDIDATE_RE match, whose guard already holds and whose
+    text is the word (or the digit or symbol) there."""
+    token = candidate.group()
+    if token[0].isdigit():
+        return _DIGITS_RE.match(text, candidate.start())
+    if token[0].isalpha():
+        pattern = _start_for_word(token.lower())
+        return pattern.match(text, candidate.start()) if pattern else None
+    return FIGURE_START_RE.match(text, candidate.start())
 
 # ---------------------------------------------------------------------------------------------
 # Scanning
@@ -733,9 +1044,46 @@ def _word_value(written: str) -> Decimal:
     return value
 
 
+def _check_phone(text: str, quantity: _Quantity) -> None:
+    """Raise when a bare number is (part of) a phone number; see _PHONE_RUN_RE."""
+    digits, at = quantity.digits, quantity.number_start
+    if (digits is None or quantity.currency or quantity.percent or quantity.scale
+            or quantity.end != at + len(digits)):
+        return
+    run = _PHONE_RUN_RE.match(text, at)
+    groups = run.group().replace("‐", "-").replace("-", " ").split() if run else [digits]
+    end = run.end() if run else quantity.end
+    plus = at > 0 and text[at - 1] == "+" and not (at > 1 and text[at - 2].isalnum())
+    if (plus or (len(digits) > 1 and digits[0] == "0" and digits[1].isdigit())
+            or (len(groups) >= 3 and run is not None and "-" in run.group().replace("‐", "-")
+                and not all(len(g) == 3 for g in groups[1:]))
+            or (_last_word(text, max(0, at - 40), at) in _PHONE_CONTEXT_LAST
+                and _PHONE_CONTEXT_RE.search(text, max(0, at - 40), at))):
+        raise _not_a_figure(_snippet(text, at, end), "a phone number", end=end)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The letters that end the last word of text[start:end] (a final dot and spaces dropped),
+    in lower case: the only word a month or label before a number can be."""
+    head = text[start:end].rstrip()
+    if head.endswith("."):
+        head = head[:-1]
+    if not head or head[-1].isspace():
+        return ""
+    tail = head.rsplit(None, 1)[-1]  # the letters are in the last whitespace-free token
+    if tail.isalpha():
+        return tail.lower()
+    i = len(tail)
+    while i and tail[i - 1].isalpha():
+        i -= 1
+    return tail[i:].lower()
+
+
 def _check_context_before(text: str, start: int, number_end: int) -> None:
     """A month or a label word just before the figure makes it a date, a label or an age."""
     window_start = max(0, start - 24)
+    if _last_word(text, window_start, start) not in _CONTEXT_WORDS:
+        return  # the patterns below can only match after one of these words
     if month := _MONTH_BEFORE_RE.search(text, window_start, start):
         raise _not_a_figure(_snippet(text, month.start(), number_end), "a date")
     if label := _LABEL_BEFORE_RE.search(text, window_start, start):
@@ -744,6 +1092,13 @@ def _check_context_before(text: str, start: int, number_end: int) -> None:
 
 
 def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
+    if number_start == 0:
+        return
+    if text[number_start - 1].isspace():
+        # only "2019 - 20" can match across spaces: a dash must come before them
+        before = text[max(0, number_start - 8):number_start].rstrip()
+        if not before or before[-1] not in "-–—":
+            return
     window_start = max(0, number_start - 8)
     for pattern, what in _GLUED_BEFORE:
         if pattern.search(text, window_start, number_start):
@@ -751,20 +1106,22 @@ def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
 
 
 def _check_glued_after(text: str, number_start: int, pos: int) -> None:
-    for pattern, what in _GLUED_AFTER:
-        if pattern.match(text, pos):
-            word = re.match(r"\S*[\w%]", text[number_start:])
-            raise _not_a_figure(word.group() if word else text[number_start:pos], what)
+    if (found := _GLUED_AFTER_RE.match(text, pos)) and found.lastgroup:
+        what = _GLUED_AFTER[int(found.lastgroup[1:])][1]
+        word = re.match(r"\S*[\w%]", text[number_start:])
+        raise _not_a_figure(word.group() if word else text[number_start:pos], what)
 
 
-def _scan_quantity(text: str, pos: int) -> _Quantity | None:
+def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | None:
     currency, guarded = None, False
-    if mark := _MARK_RE.match(text, pos):
+    if lead is None:
+        lead = _lead(text, pos)
+    if lead in _MARK_FIRSTS and (mark := _MARK_BY_FIRST[lead].match(text, pos)):
         currency, pos = _MARKS[_norm(mark.group("mark"))], mark.end()
         if mark.group("mark2") and (other := _MARKS[_norm(mark.group("mark2"))]) != currency:
             raise _cannot_read(_snippet(text, mark.start(), pos),
                                f"its marks say two currencies ({currency} and {other})")
-    elif mark := _GUARDED_MARK_RE.match(text, pos):
+    elif lead in ("p", "k") and (mark := _GUARDED_MARK_RE.match(text, pos)):
         currency, pos, guarded = GUARDED_MARKS[mark.group("mark")], mark.end(), True
     number_start = pos
     digits, word_value = None, None
@@ -781,17 +1138,20 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
         # "850kg": the unit is read with the rest of the figure (see _scan)
         return _Quantity(number_start, pos, digits, None, None, None, False, False)
     scale = None
-    if scaled := _SCALE_RE.match(text, pos) or (
+    after, after_at = _lead(text, pos), pos
+    if after in _SCALE_FIRSTS and (scaled := _SCALE_RE.match(text, pos) or (
         _SPACED_LETTER_RE.match(text, pos) if currency else None
-    ):
+    )):
         written = scaled.groupdict().get("word") or scaled.group("letter")
         scale, pos = _SCALES[_norm(written)], scaled.end()
     if guarded and scale is None and not _GROUPED_THOUSANDS_RE.fullmatch(digits or ""):
         return None  # "P2", "P500": see GUARDED_MARKS
     percent = generic_dollar = False
-    if marked := _PERCENT_RE.match(text, pos):
+    if scale is not None:
+        after, after_at = _lead(text, pos), pos
+    if after in _PERCENT_FIRSTS and (marked := _PERCENT_RE.match(text, pos)):
         percent, pos = True, marked.end()
-    elif named := _NAME_RE.match(text, pos):
+    elif after in _NAME_BY_FIRST and (named := _NAME_BY_FIRST[after].match(text, pos)):
         name = _norm(named.group("name") or "KHR")
         named_code = _NAMES[name]
         generic = name in GENERIC_DOLLAR_NAMES
@@ -803,7 +1163,7 @@ def _scan_quantity(text: str, pos: int) -> _Quantity | None:
     if pos == number_end:
         _check_glued_after(text, number_start, pos)
     return _Quantity(number_start, pos, digits, word_value, scale, currency, generic_dollar,
-                     percent)
+                     percent, after if pos == after_at else None)
 
 
 def _scan_noun(text: str, pos: int, after_vague: bool) -> tuple[str | None, int]:
@@ -871,28 +1231,38 @@ def _head_of(run: list[tuple[str, int]]) -> int:
 def _scan(text: str, start: int) -> _Scan | None:
     pos = start
     hedge = hedge_bound = opener = None
-    if found := _HEDGE_RE.match(text, pos):
+    lead = _lead(text, pos)
+    if lead in _HEDGE_BY_FIRST and (found := _HEDGE_BY_FIRST[lead].match(text, pos)):
         hedge = _norm(found.group("hedge"))
         hedge_bound, pos = _HEDGES[hedge], found.end()
-    if found := _OPENER_RE.match(text, pos):
+        lead = _lead(text, pos)
+    if lead in ("between", "from") and (found := _OPENER_RE.match(text, pos)):
         opener, pos = found.group("opener").lower(), found.end()
+        lead = _lead(text, pos)
+    if not (lead.isdigit() or lead in _QUANTITY_FIRSTS):
+        return None  # no number, mark, fraction or vague magnitude can start here
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
-    if opener is None:
+    if opener is None and pos < len(text) and (
+            text[pos].isdigit() or lead in _FRACTION_FIRSTS or lead in _VAGUE_FIRSTS):
+        # fractions, ratios and vague counts start with a letter or (ratios) a digit
         if (found := _scan_fraction(text, start, pos, hedge, hedge_bound)) is not None:
             return found
-        if _VAGUE_RE.match(text, pos):
-            return _scan_vague(text, pos, hedge, hedge_bound)
-        if _FEW_RE.match(text, pos):
-            return _scan_few(text, pos, hedge, hedge_bound)
-    first = _scan_quantity(text, pos)
+        if lead in _VAGUE_FIRSTS:
+            if _VAGUE_RE.match(text, pos):
+                return _scan_vague(text, pos, hedge, hedge_bound)
+            if _FEW_RE.match(text, pos):
+                return _scan_few(text, pos, hedge, hedge_bound)
+    first = _scan_quantity(text, pos, lead)
     if first is None:
         return None
+    _check_phone(text, first)
     if _is_day_number(first) and (month := _DAYS_THEN_MONTH_RE.match(text, first.end)):
         raise _not_a_figure(_snippet(text, first.number_start, month.end()), "a date",
                             end=month.end())
     pos, second, unjoined = first.end, None, None
-    if joined := _CONNECTOR_RES[opener].match(text, pos):
+    after = first.after if first.after is not None else _lead(text, pos)
+    if after in _CONNECTOR_FIRSTS and (joined := _CONNECTOR_RES[opener].match(text, pos)):
         second = _scan_quantity(text, joined.end())
         if second and opener is None and _after_change_verb(text, start):
             if _borrows_unit(first, second):
@@ -906,12 +1276,15 @@ def _scan(text: str, start: int) -> _Scan | None:
     if opener and second is None:
         return None  # "between"/"from" without a second number is ordinary prose
     post_hedge = post_bound = None
-    if found := _POST_HEDGE_RE.match(text, pos):
+    if second is not None:
+        after = second.after if second.after is not None else _lead(text, pos)
+    if after in _POST_HEDGE_FIRSTS and (found := _POST_HEDGE_RE.match(text, pos)):
         post_bound = _POST_HEDGES[_norm(found.group("post"))]
         post_hedge, pos = _norm(found.group("post")).lstrip("-"), found.end()
+        after = _lead(text, pos)
     noun = physical = None
     if not any(q and (q.currency or q.percent) for q in (first, second)):
-        if unit := _PHYSICAL_RE.match(text, pos):
+        if after in _PHYSICAL_FIRSTS and (unit := _PHYSICAL_RE.match(text, pos)):
             physical, pos = unit.group("unit"), unit.end()
         else:
             noun, pos = _scan_noun(text, pos, after_vague=False)
@@ -926,7 +1299,14 @@ def _scan(text: str, start: int) -> _Scan | None:
 
 def _after_change_verb(text: str, start: int) -> bool:
     """Only asked once a range opener or connector is seen: most figures never pay for it."""
-    return bool(_CHANGE_BEFORE_RE.search(text, max(0, start - 40), start))
+    window = max(0, start - 40)
+    return (_last_word(text, window, start) in _CHANGE_LAST_WORDS
+            and bool(_CHANGE_BEFORE_RE.search(text, window, start)))
+
+
+# The word _CHANGE_BEFORE_RE must end with: a change verb's last word, or "from" after one.
+_CHANGE_LAST_WORDS: Final = frozenset(
+    {verb.split()[-1].lower() for verb in CHANGE_VERBS} | {"from"})
 
 
 _CHANGE_WITHOUT_UNIT: Final = (
@@ -960,6 +1340,8 @@ def _scan_fraction(text: str, start: int, pos: int, hedge: str | None,
             return None
         value = Decimal(numerator) / Decimal(denominator) * 100
         return _Scan(found.end(), hedge, hedge_bound, fixed=(value, PERCENT))
+    if text[pos].isdigit():
+        return None  # only a ratio starts with digits
     found = _FRACTION_RE.match(text, pos)
     if found is None:
         return None
@@ -984,10 +1366,12 @@ def _scan_fraction(text: str, start: int, pos: int, hedge: str | None,
     share = Decimal(numerator) / Decimal(denominator)
     if scaled := _FRACTION_OF_SCALE_RE.match(text, end):
         amount = share * SCALE_WORDS[_norm(scaled.group("scale"))]
-        end, unit = scaled.end(), COUNT
+        end, unit, noun = scaled.end(), COUNT, None
         if named := _NAME_RE.match(text, end):
             unit, end = _NAMES[_norm(named.group("name") or "KHR")], named.end()
-        return _Scan(end, hedge, hedge_bound, fixed=(amount, unit))
+        else:  # "a quarter of a million victims"
+            noun, end = _scan_noun(text, end, after_vague=False)
+        return _Scan(end, hedge, hedge_bound, fixed=(amount, unit), noun=noun)
     return _Scan(end, hedge, hedge_bound, fixed=(share * 100, PERCENT))
 
 
@@ -1035,8 +1419,8 @@ def _scan_vague(text: str, pos: int, hedge: str | None, hedge_bound: str | None)
 
 def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Decimal:
     """The value of a digit run, by the separator rules in the module docstring."""
-    grouped = re.sub(_SPACES, "", digits)
-    if grouped != digits and not re.fullmatch(r"\d+(?:[.,]\d+)?", grouped):
+    grouped = _SPACES_RE.sub("", digits) if not digits.isdigit() else digits
+    if grouped != digits and not _PLAIN_NUMBER_RE.fullmatch(grouped):
         raise _cannot_read(phrase, f"{digits!r} mixes spaces with other separators")
     commas, dots = grouped.count(","), grouped.count(".")
     if commas and dots:
@@ -1056,7 +1440,7 @@ def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Dec
     if dots:
         whole, _, fraction = grouped.partition(".")
         if dots > 1:
-            if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", grouped):
+            if _DOT_GROUPS_RE.fullmatch(grouped):
                 return Decimal(grouped.replace(".", ""))
             raise _cannot_read(phrase, f"{digits!r} has misplaced separators")
         if len(fraction) == 3 and dot_groups_thousands:
@@ -1065,14 +1449,22 @@ def _read_digits(phrase: str, digits: str, *, dot_groups_thousands: bool) -> Dec
     return Decimal(grouped)
 
 
+_SPACES_RE = re.compile(_SPACES)
+_PLAIN_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_DOT_GROUPS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# English (3,500,000) or Indian (35,00,000) grouping, by the grouping mark.
+_GROUPS_RES: Final = {
+    mark: re.compile(rf"\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+"
+                     rf"|\d{{1,2}}(?:{re.escape(mark)}\d{{2}})+{re.escape(mark)}\d{{3}}")
+    for mark in ",."
+}
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_END_RE = re.compile(r"\d\d|(?:1[89]|20)\d\d")
+
+
 def _valid_groups(whole: str, mark: str) -> bool:
     """English (3,500,000) or Indian (35,00,000) grouping, or no grouping at all."""
-    escaped = re.escape(mark)
-    return bool(
-        re.fullmatch(r"\d+", whole)
-        or re.fullmatch(rf"\d{{1,3}}(?:{escaped}\d{{3}})+", whole)
-        or re.fullmatch(rf"\d{{1,2}}(?:{escaped}\d{{2}})+{escaped}\d{{3}}", whole)
-    )
+    return bool(whole.isdigit() or _GROUPS_RES[mark].fullmatch(whole))
 
 
 def _mantissa(phrase: str, quantity: _Quantity, *, is_count_with_noun: bool) -> Decimal:
@@ -1087,7 +1479,7 @@ def _mantissa(phrase: str, quantity: _Quantity, *, is_count_with_noun: bool) -> 
 
 def _is_year_like(quantity: _Quantity) -> bool:
     return bool(
-        quantity.digits and quantity.scale is None and re.fullmatch(_YEAR, quantity.digits)
+        quantity.digits and quantity.scale is None and _YEAR_RE.fullmatch(quantity.digits)
     )
 
 
@@ -1120,7 +1512,7 @@ def _closes_year_span(quantity: _Quantity) -> bool:
     """The far end of a span of years ("2012-13", "2019 to 2021"), which `_build` rejects."""
     return bool(
         quantity.currency is None and not quantity.percent and quantity.scale is None
-        and quantity.digits and re.fullmatch(rf"\d\d|{_YEAR}", quantity.digits)
+        and quantity.digits and _YEAR_END_RE.fullmatch(quantity.digits)
     )
 
 
@@ -1136,6 +1528,8 @@ def _currency_conflict(first: _Quantity, second: _Quantity) -> str | None:
 
 def _merge_currency(first: _Quantity, second: _Quantity | None) -> str | None:
     """One currency for both ends (which `_join_refusal` let through as agreeing)."""
+    if second is None:
+        return first.currency  # a plain "dollars" is already USD
     ends = [q for q in (first, second) if q and q.currency]
     specific = {q.currency for q in ends if not q.generic_dollar}
     if specific:
@@ -1143,23 +1537,26 @@ def _merge_currency(first: _Quantity, second: _Quantity | None) -> str | None:
     return "USD" if ends else None
 
 
-def _scaled(mantissa: Decimal, scale: int | None) -> Decimal:
-    with localcontext() as context:
-        context.prec = 80
-        return mantissa * (scale or 1)
+_EXACT_CONTEXT: Final = Context(prec=80)
+
+
+def _scaled(mantissa: Decimal, scale: int | Decimal | None) -> Decimal:
+    if not scale or scale == 1:
+        return mantissa
+    return _EXACT_CONTEXT.multiply(mantissa, scale)
 
 
 def _build(phrase: str, scan: _Scan) -> Figure:
     if scan.vague is not None:
         low, high = scan.vague
         unit = scan.vague_currency or COUNT
-        return Figure(phrase, RANGE, float(low), float(high), None, unit,
-                      scan.noun if unit == COUNT else None, scan.hedge)
+        return _figure(phrase, RANGE, float(low), float(high), None, unit,
+                       scan.noun if unit == COUNT else None, scan.hedge, None)
     if scan.fixed is not None:
         value, unit = scan.fixed
         if scan.post_hedge:
             raise _cannot_read(phrase, f"a fraction cannot also carry {scan.post_hedge!r}")
-        return _single(phrase, scan, value, unit, None)
+        return _single(phrase, scan, value, unit, scan.noun if unit == COUNT else None)
     first, second = scan.first, scan.second
     assert first is not None
     if scan.physical is not None:
@@ -1169,9 +1566,9 @@ def _build(phrase: str, scan: _Scan) -> Figure:
     if currency and percent:
         raise _cannot_read(phrase, "it is both money and a percentage")
     unit = currency or (PERCENT if percent else COUNT)
-    if unit == COUNT and any(q and _is_year_like(q) for q in (first, second)):
+    if unit == COUNT and (_is_year_like(first) or (second and _is_year_like(second))):
         if second and (_is_year_like(first) and second.digits
-                       and re.fullmatch(rf"\d\d|{_YEAR}", second.digits)):
+                       and _YEAR_END_RE.fullmatch(second.digits)):
             raise _not_a_figure(phrase, "a span of years")
         raise _not_a_figure(
             phrase, "a year (write a count of 1900 to 2099 with a thousands separator)"
@@ -1192,8 +1589,8 @@ def _build(phrase: str, scan: _Scan) -> Figure:
         raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
     if scan.post_hedge:
         raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
-    return Figure(phrase, RANGE, float(low), float(high), None, unit, noun,
-                  scan.hedge or scan.opener)
+    return _figure(phrase, RANGE, float(low), float(high), None, unit, noun,
+                   scan.hedge or scan.opener, None)
 
 
 def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
@@ -1216,23 +1613,24 @@ def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
         raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
     if scan.post_hedge:
         raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
-    return Figure(phrase, RANGE, float(low), float(high), None, unit, None,
-                  scan.hedge or scan.opener, written)
+    return _figure(phrase, RANGE, float(low), float(high), None, unit, None,
+                   scan.hedge or scan.opener, written)
 
 
 def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | None,
             unit_as_written: str | None = None) -> Figure:
-    hedges = [(h, b) for h, b in ((scan.hedge, scan.hedge_bound),
-                                  (scan.post_hedge, scan.post_bound)) if h]
-    if len({bound for _, bound in hedges}) > 1:
-        raise _cannot_read(phrase, f"its hedges disagree ({' / '.join(h for h, _ in hedges)})")
-    bound = hedges[0][1] if hedges else EXACT
-    hedge = " ".join(h for h, _ in hedges) or None
+    hedge, bound = scan.hedge, scan.hedge_bound
+    if scan.post_hedge:
+        if hedge and bound != scan.post_bound:
+            raise _cannot_read(phrase, f"its hedges disagree ({hedge} / {scan.post_hedge})")
+        hedge = f"{hedge} {scan.post_hedge}" if hedge else scan.post_hedge
+        bound = scan.post_bound
     number = float(value)
-    low = number if bound in (EXACT, LOWER) else None
-    high = number if bound in (EXACT, UPPER) else None
-    point = number if bound in (EXACT, APPROX) else None
-    return Figure(phrase, bound, low, high, point, unit, noun, hedge, unit_as_written)
+    if not hedge:
+        return _figure(phrase, EXACT, number, number, number, unit, noun, None, unit_as_written)
+    return _figure(phrase, bound, number if bound == LOWER else None,
+                   number if bound == UPPER else None, number if bound == APPROX else None,
+                   unit, noun, hedge, unit_as_written)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1262,20 +1660,23 @@ def match_figure(text: str, start: int) -> FigureMatch | None:
         and figure.unit == COUNT and figure.bound == EXACT
         and (figure.noun is None or (first.word_value or 0) < 2)
     )
-    return FigureMatch(start, scan.end, figure, likely_prose, scan.unjoined)
+    found = object.__new__(FigureMatch)  # as _figure: no frozen per-field __setattr__
+    found.__dict__.update(start=start, end=scan.end, figure=figure, likely_prose=likely_prose,
+                          unjoined=scan.unjoined)
+    return found
 
 
 def parse_figure(text: str) -> Figure:
-    """Read ONE figure phrase ("up to $3 trillion", "34 countries") into a Figure."""
+    """Read ONE figure phrase ("up to $5 billion", "27 countries") into a Figure."""
     if not isinstance(text, str):
         raise ParseError(f"a figure phrase must be text, not {type(text).__name__}")
     stripped = text.strip()
     phrase = stripped.rstrip(".,;:!?").strip()  # closing punctuation is not part of a figure
     if not phrase:
         raise _cannot_read(text, "it is empty")
-    for pattern, what in NON_FIGURE_PHRASES:
-        if pattern.fullmatch(stripped) or pattern.fullmatch(phrase):
-            raise _not_a_figure(text, what)
+    if what := (_non_figure_reason(stripped, phrase) if phrase != stripped
+                else _non_figure_reason(phrase)):
+        raise _not_a_figure(text, what)
     try:
         found = match_figure(phrase, 0)
     except _Unreadable as error:
@@ -1286,7 +1687,23 @@ def parse_figure(text: str) -> Figure:
                                  "'from' needs two of them)")
     if rest := phrase[found.end:].strip():
         raise _cannot_read(text, found.unjoined or f"unexpected words {rest!r} after the figure")
-    return replace(found.figure, text=text)
+    figure = found.figure
+    if figure.text == text:
+        return figure
+    return _figure(text, figure.bound, figure.low, figure.high, figure.point, figure.unit,
+                   figure.noun, figure.hedge, figure.unit_as_written)
+
+
+def as_physical(figure: Figure, written: str) -> Figure:
+    """`figure` (a bare amount, such as "3,380 pounds" read as sterling) re-read in the physical
+    unit `written` (a key of PHYSICAL_UNITS), for a caller that knows it is a weight."""
+    factor, unit = _PHYSICAL_FACTORS[_norm(written)]
+
+    def convert(value: float | None) -> float | None:
+        return None if value is None else float(Decimal(repr(value)) * factor)
+
+    return Figure(figure.text, figure.bound, convert(figure.low), convert(figure.high),
+                  convert(figure.point), unit, None, figure.hedge, written)
 
 
 _FORMAT_SCALES: Final = (("trillion", 12), ("billion", 9), ("million", 6))
