@@ -85,13 +85,13 @@ def context(browser: Browser) -> Iterator[tuple[BrowserContext, Traffic]]:
     context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while the worker runs other modules
 def real_site(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
     """The site as a run of the pipeline makes it."""
     return build(prepare_repo(executed_first_story, tmp_path_factory.mktemp("browser") / "repo"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def gallery_site(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
     """A site whose gallery is known to hold images, whatever state figures/ is in."""
     root = prepare_repo(executed_first_story, tmp_path_factory.mktemp("gallery") / "repo")

@@ -27,7 +27,7 @@ def _published(root: Path) -> dict[str, bytes]:
     return files
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: kept while the worker runs other modules too
 def fresh_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
     result = run_cli("run", "--force", root=root)

@@ -270,7 +270,7 @@ def no_network_env(tmp_path: Path) -> dict[str, str]:
     return make_no_network_env(tmp_path)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: kept while the worker runs other modules too
 def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A second copy run from nothing with every socket off the machine refused: the run the
     no-network test and the determinism test both read (one run instead of two)."""

@@ -102,7 +102,7 @@ def remote_loads(page: str) -> list[str]:
             if attrs.get(name, "").strip().startswith(("http://", "https://", "//"))]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while the worker runs other modules
 def repo(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -> Path:
     root = prepare_repo(executed_first_story, tmp_path_factory.mktemp("site") / "repo")
     shutil.rmtree(root / "figures" / FIRST_STORY)
@@ -110,12 +110,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory, executed_first_story: Path) -
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def whole(repo: Path) -> Path:
     return build(repo)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(whole: Path) -> Path:
     """The first story's pages."""
     return whole / FIRST_STORY

@@ -369,9 +369,17 @@ def build_story_pages(site: Site, story: str) -> dict[str, Any]:
             "origin": readme.story_origin(story)}
 
 
+def has_run(story: str) -> bool:
+    folder = paths.resolve(EXECUTED_DIR.format(story=story))
+    return folder.is_dir() and any(folder.glob("*.ipynb"))
+
+
 def build_pages(site: Site, stories: Iterable[str] | None = None) -> None:
-    entries = [build_story_pages(site, story)
-               for story in (paths.stories() if stories is None else stories)]
+    """Pages for every story whose notebooks have run (`run --story` may have run only some);
+    the error names the first story when none has."""
+    chosen = list(paths.stories() if stories is None else stories)
+    ran = [story for story in chosen if has_run(story)]
+    entries = [build_story_pages(site, story) for story in (ran or chosen[:1])]
     site.add("site.css", (TEMPLATES / "site.css").read_bytes())
     site.add("index.html", _render("site_stories.html.j2", stories=entries))
     check_offline(site.files["index.html"].decode("utf-8"), f"{SITE_DIR}/index.html")
