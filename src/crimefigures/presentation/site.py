@@ -32,8 +32,10 @@ from nbconvert import HTMLExporter
 from crimefigures.errors import InputError
 from crimefigures.pipeline import atomic, paths, registry
 from crimefigures.presentation import readme
+from crimefigures.presentation.wording import message
 
 SITE_DIR = "reports/site"
+SITE_LANGUAGE = "en"  # the site's words; each figure is shown in its own language
 EXECUTED_DIR = "reports/{story}/notebooks"
 DICTIONARY_FILE = "data/processed/README.md"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -120,13 +122,15 @@ def _notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
 
 def _render_notebook(notebook: nbformat.NotebookNode, name: str, page: NotebookPage,
                      reader: bool) -> str:
-    other = ("with code", page.code_href) if reader else ("reader's version", page.reader_href)
+    other = ((message("site_with_code", SITE_LANGUAGE), page.code_href) if reader
+             else (message("site_readers_version", SITE_LANGUAGE), page.reader_href))
     resources = {
         # The source notebooks' folder, so images their Markdown links are embedded.
         "metadata": {"name": page.title, "path": str(paths.notebooks_dir())},
         "crimefigures_nav": [
-            {"href": "index.html", "label": "← crimefigures: findings"},
-            {"href": "index.html#notebooks", "label": "all notebooks"},
+            {"href": "index.html", "label": message("site_nav_findings", SITE_LANGUAGE)},
+            {"href": "index.html#notebooks",
+             "label": message("site_nav_all_notebooks", SITE_LANGUAGE)},
             {"href": other[1], "label": other[0]},
         ],
     }
@@ -330,12 +334,15 @@ def dictionary_html() -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    # every word a page shows comes from the catalogue (autoescape still applies to it)
+    environment.globals["t"] = lambda key, **fields: message(key, SITE_LANGUAGE, **fields)
+    return environment
 
 
 def _render(template: str, **context: Any) -> str:
