@@ -69,7 +69,7 @@ HEDGES: Final[dict[str, str]] = {
     "more than": LOWER, "over": LOWER, "at least": LOWER, "in excess of": LOWER,
     "upwards of": LOWER, "no fewer than": LOWER, "no less than": LOWER, "not less than": LOWER,
     "a minimum of": LOWER, "just over": LOWER, "well over": LOWER, "greater than": LOWER,
-    "north of": LOWER, "as low as": LOWER,
+    "north of": LOWER, "as low as": LOWER, "as little as": LOWER,
     "about": APPROX, "around": APPROX, "some": APPROX, "approximately": APPROX,
     "approx.": APPROX, "roughly": APPROX, "an estimated": APPROX, "estimated": APPROX,
     "circa": APPROX, "~": APPROX,
