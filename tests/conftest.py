@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,24 +49,34 @@ def first_story_only(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def executed_first_story(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """A copy of the repository (the first story only) on which the whole pipeline has run
-    once, from nothing. Tests that need executed notebooks or published outputs copy it
-    instead of running the pipeline again; never modify it in place. Under pytest-xdist the
-    workers share one copy: the first to arrive builds it while the others wait."""
+def built_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+               build: Callable[[Path], None]) -> Path:
+    """A folder built once per test session and shared by every pytest-xdist worker: the
+    first to arrive builds it (``build(folder)``) while the others wait on a file lock."""
     from filelock import FileLock
 
     base = tmp_path_factory.getbasetemp()
     shared = base if worker_id == "master" else base.parent  # this session's, all workers'
-    root = shared / "executed" / "repo"
-    with FileLock(str(shared / "executed.lock")):
-        if not (root / "reports" / "run_summary.json").is_file():
-            shutil.rmtree(root.parent, ignore_errors=True)
-            first_story_only(copy_repo(root))
-            result = run_cli("run", root=root)
-            assert result.returncode == 0, result.stderr
-    return root
+    folder = shared / name
+    with FileLock(str(shared / f"{name}.lock")):
+        if not (folder / ".built").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / ".built").write_text("")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def executed_first_story(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A copy of the repository (the first story only) on which the whole pipeline has run
+    once, from nothing. Tests that need executed notebooks or published outputs copy it
+    instead of running the pipeline again; never modify it in place."""
+    def build(folder: Path) -> None:
+        result = run_cli("run", root=first_story_only(copy_repo(folder / "repo")))
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, worker_id, "executed", build) / "repo"
 
 
 def copy_tree(source: Path, target: Path) -> Path:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_repo, run_cli
+from conftest import REPO, built_once, copy_repo, run_cli
 
 from crimefigures.pipeline import runner
 
@@ -28,11 +28,14 @@ def _published(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")  # session: kept while the worker runs other modules too
-def fresh_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    root = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
-    result = run_cli("run", "--force", root=root)
-    assert result.returncode == 0, result.stderr
-    return root, result.stdout + result.stderr
+def fresh_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, str]:
+    def build(folder: Path) -> None:
+        result = run_cli("run", "--force", root=copy_repo(folder / "repo"))
+        assert result.returncode == 0, result.stderr
+        (folder / "output.txt").write_text(result.stdout + result.stderr)
+
+    folder = built_once(tmp_path_factory, worker_id, "e2e", build)
+    return folder / "repo", (folder / "output.txt").read_text()
 
 
 def test_every_pipeline_step_ran(fresh_run):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIRST_STORY, copy_repo, copy_tree, first_story_only, run_cli
+from conftest import FIRST_STORY, built_once, copy_repo, copy_tree, first_story_only, run_cli
 
 # Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
 # one worker for this module: its fixtures are shared by its tests
@@ -257,6 +257,11 @@ def make_no_network_env(tmp_path: Path) -> dict[str, str]:
     site.mkdir()
     (site / "sitecustomize.py").write_text(textwrap.dedent(SITECUSTOMIZE))
     (tmp_path / "markers").mkdir()
+    return make_no_network_env_paths(tmp_path)
+
+
+def make_no_network_env_paths(tmp_path: Path) -> dict[str, str]:
+    site = tmp_path / "site"
     existing = os.environ.get("PYTHONPATH")
     return {
         "PYTHONPATH": os.pathsep.join([str(site), *([existing] if existing else [])]),
@@ -271,15 +276,18 @@ def no_network_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")  # session: kept while the worker runs other modules too
-def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def offline_copy(tmp_path_factory: pytest.TempPathFactory,
+                 worker_id: str) -> tuple[Path, dict[str, str]]:
     """A second copy run from nothing with every socket off the machine refused: the run the
     no-network test and the determinism test both read (one run instead of two)."""
-    folder = tmp_path_factory.mktemp("offline")
-    env = make_no_network_env(folder)
-    root = first_story_only(copy_repo(folder / "repo"))
-    result = run_cli("run", "--force", root=root, env=env)
-    assert result.returncode == 0, result.stderr
-    return root, env
+    def build(folder: Path) -> None:
+        env = make_no_network_env(folder)
+        result = run_cli("run", "--force", root=first_story_only(copy_repo(folder / "repo")),
+                         env=env)
+        assert result.returncode == 0, result.stderr
+
+    folder = built_once(tmp_path_factory, worker_id, "offline", build)
+    return folder / "repo", make_no_network_env_paths(folder)
 
 
 def test_no_network_guard_is_loaded_and_refuses_outside_addresses(

@@ -136,6 +136,8 @@ def _fact_check_sentence(checks: pd.DataFrame, language: str) -> str:
 
 
 def _statements_sentences(statements: pd.DataFrame, language: str) -> list[str]:
+    if statements.empty:  # a draft story declares no statements yet
+        return []
     tried = sorted(set(statements["settings_tried"].astype(int)))
     settings = (message("readme_settings", language, n=tried[0]) if len(tried) == 1
                 else message("readme_settings_up_to", language, n=tried[-1]))

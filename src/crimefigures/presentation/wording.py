@@ -16,6 +16,7 @@ of an ISO 3166 alpha-3 code in the reader's language ("DEU" -> "Jerman").
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 import numbers
 import re
@@ -523,7 +524,9 @@ def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
     formats |= {c: safe(lambda v: percent_text(v, language)) for c in pick(percent)}
     formats |= {c: safe(lambda v: format_number(v, language, 1) + "%") for c in pick(points)}
     formats |= {c: safe(lambda v: format_decimal(v, language, 2) + "×") for c in pick(factor)}
-    return frame.style.format(formats)
+    # a fixed id instead of pandas' random one, so an executed notebook is the same every run
+    tag = hashlib.sha256("|".join(map(str, frame.columns)).encode()).hexdigest()[:8]
+    return frame.style.format(formats).set_uuid(f"cf{tag}")
 
 
 def ratio_table(ratios: Any, language: str = "en") -> Any:
