@@ -5,8 +5,8 @@ claims, in three tests and one choice:
 
 1. unit: the same unit (USD, percent, count);
 2. noun: for counts, the same counted noun after :func:`crimefigures.quantities.units.singular`
-   (people, persons and individuals are one noun); a figure with no noun ("around 100,000 in
-   Cambodia") or in a language other than English passes, its noun being elided or untranslated;
+   (people, persons and individuals are one noun); a figure with no noun ("around 10,000 in
+   Ruritania") or in a language other than English passes, its noun being elided or untranslated;
 3. value: the figure's analysis interval (:func:`analysis_interval`, the project's hedge rules)
    overlaps the claim's, widened by TOLERANCE on each side. The claim's interval is the union of
    the article's and the primary source's (from the fact-check comparison), so a retelling that
@@ -251,12 +251,17 @@ def _words(text: Any) -> list[str]:
 
 
 def added_words(now: Any, before: Any) -> str:
-    """'before → now' when ``now`` has words ``before`` lacks (case-insensitive), else ''."""
-    old = {w.lower() for w in _words(before)}
-    new = [w for w in _words(now) if w.lower() not in old]
+    """'before → now' when ``now`` has words ``before`` lacks, else ''. Case, spaces and
+    hyphens are ignored ('South-east Europe' is 'Southeast Europe')."""
+    old = {_word_key(w) for w in _words(before)}
+    new = [w for w in _words(now) if _word_key(w) not in old]
     if not new:
         return ""
     return f"{str(before or '') or '(none)'} → {now}"
+
+
+def _word_key(word: str) -> str:
+    return re.sub(r"[\s\-‐–]+", "", word.lower())
 
 
 def _initials(name: str) -> str:
@@ -372,3 +377,104 @@ def figure_drift(found: pd.DataFrame, texts: pd.DataFrame, figures: pd.DataFrame
     aligned, unaligned = align(found, claims)
     claims = references(figures, comparison, fact_checks, primary_dates(aligned, texts))
     return drift_table(aligned, claims, publication_order(found)), unaligned
+
+
+# --- where each departure entered the chain --------------------------------------------------
+
+DEPARTURE_COLUMNS: Final = ("claim_id", "change", "written", "first_outlet", "first_published",
+                            "first_order", "same_day", "before_outlet", "undated", "carriers",
+                            "evidence")
+
+
+def departures(drift: pd.DataFrame) -> pd.DataFrame:
+    """For each claim and kind of change against the primary source: the first dated retelling
+    that carries it, the dated one before it that does not, and whether the evidence can tell
+    (columns DEPARTURE_COLUMNS)."""
+    rows = []
+    for claim_id, chain in drift.groupby("claim_id", sort=False):
+        chain = chain.sort_values("order")
+        for change in CHANGES:
+            carriers = chain[chain[f"{change}_vs_source"].fillna("") != ""]
+            if not carriers.empty:
+                rows.append(_departure(claim_id, change, chain, carriers))
+    return pd.DataFrame(rows, columns=list(DEPARTURE_COLUMNS))
+
+
+def _dated(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows["published"].fillna("") != ""]
+
+
+def _departure(claim_id: str, change: str, chain: pd.DataFrame, carriers: pd.DataFrame
+               ) -> dict[str, Any]:
+    dated = _dated(carriers)
+    undated = carriers[carriers["published"].fillna("") == ""]
+    record: dict[str, Any] = {"claim_id": claim_id, "change": change,
+                              "undated": WORD_JOIN.join(undated["outlet"]),
+                              "carriers": len(carriers)}
+    if dated.empty:
+        first = carriers.iloc[0]
+        return record | {"written": first[f"{change}_vs_source"], "first_outlet": "",
+                         "first_published": "", "first_order": 0, "same_day": "",
+                         "before_outlet": "",
+                         "evidence": "cannot tell: only undated retellings carry it"}
+    first = dated.iloc[0]
+    day = str(first["published"])[:10]
+    same_day = dated[(dated["published"].str[:10] == day) & (dated["url"] != first["url"])]
+    ambiguous = same_day[same_day["published"].str.len() <= 10] if len(
+        str(first["published"])) > 10 else same_day
+    before = _dated(chain[chain["order"] < first["order"]])
+    before = before[~before["url"].isin(carriers["url"])]
+    evidence = "entered here"
+    if not ambiguous.empty:
+        evidence = "cannot tell the order within the day"
+    elif not undated.empty:
+        evidence = "first dated carrier; undated retellings also carry it"
+    return record | {
+        "written": first[f"{change}_vs_source"], "first_outlet": first["outlet"],
+        "first_published": first["published"], "first_order": int(first["order"]),
+        "same_day": WORD_JOIN.join(ambiguous["outlet"]),
+        "before_outlet": before.iloc[-1]["outlet"] if not before.empty else "",
+        "evidence": evidence}
+
+
+WORD_JOIN: Final = "; "
+
+
+def departures_markdown(table: pd.DataFrame, texts: int) -> str:
+    """The departures as Markdown: one bullet per claim and change, from the data."""
+    if table.empty:
+        return "No retelling departs from its primary source in number, hedge, scope, date or " \
+               "attribution."
+    lines = [f"Departures from the primary source, over {texts} retellings in publication "
+             "order:", ""]
+    for row in table.itertuples():
+        lines.append(f"- **{row.claim_id} · {row.change}** ({row.written}): "
+                     + _where(row) + f" {row.carriers} retelling(s) carry it.")
+    return "\n".join(lines)
+
+
+def _where(row: Any) -> str:
+    if not row.first_outlet:
+        return (f"only undated retellings carry it ({row.undated}), so the evidence cannot tell "
+                "where it entered the chain.")
+    text = f"first in {row.first_outlet} ({row.first_published}, text {row.first_order})"
+    text += f", after {row.before_outlet}, which does not carry it" if row.before_outlet else \
+        ", the first dated retelling of this claim"
+    if row.same_day:
+        text += (f"; {row.same_day} carried it the same day without a time, so the evidence "
+                 "cannot tell which came first")
+    if row.undated:
+        text += (f"; undated retellings carry it too ({row.undated}), so it may have entered "
+                 "earlier")
+    return text + "."
+
+
+def read_drift(path: str) -> pd.DataFrame:
+    """A drift table as notebook 05 wrote it (empty words stay empty strings)."""
+    numbers = ("low", "high", "point", "interval_low", "interval_high", "similarity")
+    return pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in numbers},
+                       dtype={c: str for c in DRIFT_COLUMNS if c not in (*numbers, "order")})
+
+
+def read_unaligned(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, dtype=str)

@@ -10,10 +10,10 @@ corpus's size, and the output is the same bytes on any scheduler.
 
 The words beside a figure come from its sentence, read with a small vocabulary:
 
-- scope: a capitalised place after a preposition ("in Asia", "across Southeast Asia",
-  "to Cambodia"), a count of places ("across 34 countries") and the words in SCOPE_WORDS
+- scope: a capitalised place after a preposition ("in Europe", "across West Africa",
+  "to Ruritania"), a count of places ("across 12 countries") and the words in SCOPE_WORDS
   ("worldwide", "transcontinental", ...);
-- date: "since 2021", "in 2023", "July-December 2023", "six-month", "last year", "in recent
+- date: "since 2019", "in 2020", "July-December 2020", "six-month", "last year", "in recent
   years" (a day's date such as "29 August 2023" dates the text, not the figure, and is left out);
 - attribution: who the sentence says it: "according to X", "X said/says/estimated/reported ...".
 """
@@ -80,7 +80,7 @@ def _unique(words: list[str]) -> str:
 
 
 def scope_words(sentence: str) -> str:
-    """The places and reaches a sentence gives, '; '-joined in order ('Asia; 34 countries')."""
+    """The places and reaches a sentence gives, '; '-joined in order ('Europe; 12 countries')."""
     found: list[tuple[int, str]] = []
     for match in _SCOPE_PLACE_RE.finditer(sentence):
         place = match.group("place").rstrip(".")
@@ -94,13 +94,13 @@ def scope_words(sentence: str) -> str:
 
 
 def date_words(sentence: str) -> str:
-    """The periods a sentence gives ('since 2021', 'July-December 2023'), '; '-joined."""
+    """The periods a sentence gives ('since 2019', 'July-December 2020'), '; '-joined."""
     found = sorted((m.start(), m.group().lower()) for r in _DATE_RES for m in r.finditer(sentence))
     return _unique([word for _, word in found])
 
 
 def attribution(sentence: str) -> str:
-    """Who a sentence says the figure comes from ('Interpol; Stock'), '; '-joined."""
+    """Who a sentence says the figure comes from ('Europol; Smith'), '; '-joined."""
     found = sorted((m.start("who"), m.group("who")) for r in _ATTRIBUTION_RES
                    for m in r.finditer(sentence))
     return _unique([who.rstrip(".") for _, who in found
