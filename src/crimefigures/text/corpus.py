@@ -58,6 +58,7 @@ _SCOPE_COUNT_RE = re.compile(
     r"(?:countries|nations|states|regions|jurisdictions))\b", re.IGNORECASE)
 _SCOPE_WORD_RE = re.compile(rf"\b(?P<word>{'|'.join(SCOPE_WORDS)})\b", re.IGNORECASE)
 _NOT_PLACES = re.compile(rf"^(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                         r"He|She|It|They|We|I|You|"
                          r"Sunday|The|A|An|This|That|Its|Their)$")
 _DATE_RES: Final = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:since|in|during|by|for|until|through)\s+(?:early\s+|late\s+|mid-)?(?:19|20)\d\d\b",
