@@ -188,3 +188,16 @@ def test_a_two_worker_local_cluster_writes_the_same_bytes(tmp_path: Path):
         assert result.returncode == 0, result.stderr
         assert len(cluster.scheduler_info["workers"]) == 2
     assert on_cluster.read_bytes() == local.read_bytes()
+
+
+def test_the_chart_labels_each_claims_first_dated_departure(found):
+    from crimefigures.presentation.charts import drift as drift_chart
+
+    table, _ = _drift(found)
+    drawn = drift_chart.drift_chart_table(table)
+    labels = drawn.loc[drawn["label"] != "", ["claim_id", "label"]].values.tolist()
+    assert labels == [["K1", "Up to 50,000 workers (Blog)"],
+                      ["K2", "$20 million · Borduria · since 2019 (Blog)"]]
+    assert drawn.set_index(["claim_id", "outlet"]).loc[("K1", "Copy"), "change"] == "hedge"
+    assert drift_chart.first_change("scope; date") == "scope"
+    assert drift_chart.first_change("") == "none"

@@ -253,11 +253,15 @@ def _words(text: Any) -> list[str]:
 def added_words(now: Any, before: Any) -> str:
     """'before → now' when ``now`` has words ``before`` lacks, else ''. Case, spaces and
     hyphens are ignored ('South-east Europe' is 'Southeast Europe')."""
-    old = {_word_key(w) for w in _words(before)}
-    new = [w for w in _words(now) if _word_key(w) not in old]
-    if not new:
+    if not new_words(now, before):
         return ""
     return f"{str(before or '') or '(none)'} → {now}"
+
+
+def new_words(now: Any, before: Any) -> list[str]:
+    """The words of ``now`` that ``before`` lacks (case, spaces and hyphens ignored)."""
+    old = {_word_key(w) for w in _words(before)}
+    return [w for w in _words(now) if _word_key(w) not in old]
 
 
 def _word_key(word: str) -> str:

@@ -262,7 +262,7 @@ def hash_files(files: Iterable[Path]) -> dict[str, str | None]:
 
 
 def package_source_hash() -> str:
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole package, not pipeline/ alone
     digest = hashlib.sha256()
     for file in sorted(package.rglob("*")):
         if file.is_file() and file.suffix in {".py", ".yml", ".json", ".html", ".css", ".ttf"}:

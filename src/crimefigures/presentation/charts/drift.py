@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from crimefigures.analysis.drift import CHANGES
+from crimefigures.analysis.drift import CHANGES, new_words
 from crimefigures.presentation import style
 from crimefigures.presentation.charts.common import (
     TEXT_PT,
@@ -73,8 +73,10 @@ def _first_departure(chain: pd.DataFrame) -> int | None:
 
 def _label(row: pd.Series) -> str:
     """The figure as written, the scope and date words it added, and the outlet."""
-    added = [str(row[f"{c}_words"]) for c in ("scope", "date")
-             if str(row.get(f"{c}_vs_source") or "")]
+    added = []
+    for change in ("scope", "date"):
+        before, _, now = str(row.get(f"{change}_vs_source") or "").partition(" → ")
+        added += new_words(now, "" if before == "(none)" else before)
     return " · ".join([str(row["text"]), *added]) + f" ({row['outlet']})"
 
 
@@ -98,7 +100,7 @@ def _draw(ax, table: pd.DataFrame, labels: list[str], language: str) -> None:
         ax.plot(row.column, row.row, ls="", marker=MARKERS.get(row.bound, "o"),
                 color=COLOURS[row.change], markersize=5.5, markeredgecolor="white", mew=0.4)
         if row.label:
-            ax.annotate(_wrap(row.label, 30), (row.column, row.row), xytext=(0, 6),
+            ax.annotate(_wrap(row.label, 34), (row.column, row.row), xytext=(0, 5),
                         textcoords="offset points", ha="center", va="bottom",
                         fontsize=TEXT_PT - 1.5, color=style.TEXT_COLOR)
     undated = _undated_from(table)
@@ -113,7 +115,7 @@ def _draw(ax, table: pd.DataFrame, labels: list[str], language: str) -> None:
     ax.tick_params(axis="x", labelsize=TEXT_PT)
     ax.grid(axis="y", color="#EEEEEE", lw=0.5)
     ax.legend(handles=_legend(language), loc="upper center", bbox_to_anchor=(0.5, -0.09),
-              ncol=6, fontsize=TEXT_PT - 1, frameon=False)
+              ncol=4, fontsize=TEXT_PT - 1, frameon=False)
 
 
 def figure_drift(drift: pd.DataFrame, claim_labels: dict[str, str], source_ids: tuple[str, ...],
