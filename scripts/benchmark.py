@@ -1,6 +1,9 @@
-"""Benchmark the parser, the pipeline, the Monte Carlo step and the ledger's growth curve.
+"""Benchmark the parser, the pipeline, the Monte Carlo step, the ledger's growth curve and
+corpus extraction on Dask.
 
-    python scripts/benchmark.py [parse|mc|pipeline|growth|all] [--sizes 1000 10000 100000]
+    python scripts/benchmark.py [parse|mc|pipeline|growth|corpus|all]
+                                [--sizes 1000 10000 100000]
+                                [--corpus-sentences 100000 1000000]
                                 [--out reports/benchmark.md]
 
 Every figure in the report comes from the one invocation that writes it; the report is
@@ -21,6 +24,7 @@ import math
 import os
 import platform
 import queue
+import random
 import re
 import resource
 import shutil
@@ -43,14 +47,14 @@ from crimefigures.analysis import reference
 from crimefigures.analysis.ratios import Settings, compute_ratios
 from crimefigures.analysis.spec import RatioSpec, load_spec
 from crimefigures.pipeline import atomic, paths, registry, runner
-from crimefigures.text import ledger
+from crimefigures.text import corpus, ledger
 from crimefigures.text.extract import extract_figures, split_sentences
 from crimefigures.text.parse import parse_figure
 
 REPO = Path(__file__).resolve().parents[1]
 STORY = paths.stories()[0]  # the benchmarks measure the first story's notebooks and article
 
-SECTIONS = ("parse", "mc", "pipeline", "growth")
+SECTIONS = ("parse", "mc", "pipeline", "growth", "corpus")
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
                                      ".ruff_cache", ".hypothesis", "*.egg-info")
 QUANTULUM_HINT = "pip install -r requirements-benchmark.txt"
@@ -709,11 +713,111 @@ def _growth_row(size: int, step: str, record: dict[str, Any], ready_rss: int,
             mib(record["max_rss"] - ready_rss)]
 
 
+# --- corpus extraction on Dask --------------------------------------------------------------
+
+CORPUS_SEED = 20240327
+SENTENCES_PER_TEXT = 5
+SENTENCES_PER_PARTITION = 20_000
+
+
+def corpus_templates() -> list[str]:
+    """Real sentences with a number in them: the shipped corpora's retellings, the parser's
+    test sentences and the first story's article."""
+    found = base_sentences()
+    for story in paths.stories():
+        file = REPO / registry.path("retellings", story)
+        if file.is_file():
+            texts = corpus.read_corpus(file)["text"]
+            found += [s.text for text in texts for s in split_sentences(str(text))
+                      if any(c.isdigit() for c in s.text)]
+    return found
+
+
+def write_synthetic_corpus(sentences: int, folder: Path, seed: int = CORPUS_SEED) -> int:
+    """A corpus of ``sentences`` sentences as Parquet partitions, drawn by a seeded generator
+    from real templates with their small numbers shifted; written one partition at a time, so
+    the generator never holds the corpus. Returns the number of partitions."""
+    import pandas as pd
+
+    rng = random.Random(seed)
+    templates = corpus_templates()
+    folder.mkdir(parents=True)
+    texts = -(-sentences // SENTENCES_PER_TEXT)
+    per_partition = SENTENCES_PER_PARTITION // SENTENCES_PER_TEXT
+    partitions = -(-texts // per_partition)
+    for number in range(partitions):
+        first = number * per_partition
+        rows = [{"url": f"synthetic/{i}", "outlet": f"outlet {i % 97}",
+                 "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "language": "en",
+                 "credited_to": "", "retrieved": "2026-01-01", "role": "report",
+                 "text": " ".join(vary(rng.choice(templates), rng.randrange(50))
+                                  for _ in range(SENTENCES_PER_TEXT))}
+                for i in range(first, min(texts, first + per_partition))]
+        pd.DataFrame(rows).to_parquet(folder / f"part.{number:05d}.parquet", index=False)
+    return partitions
+
+
+def worker_peak_rss(dask_worker: Any = None) -> int:
+    return peak_rss()
+
+
+def extract_on_cluster(source: Path, output: Path, workers: int) -> dict[str, Any]:
+    """Extract every figure on a fresh LocalCluster of ``workers`` one-thread processes."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None, host="127.0.0.1") as cluster, \
+            Client(cluster) as client:
+        started = time.perf_counter()
+        figures = corpus.extract_corpus(source, output, cluster.scheduler_address)
+        seconds = time.perf_counter() - started
+        peaks = client.run(worker_peak_rss)
+    return {"seconds": seconds, "figures": figures, "peaks": sorted(peaks.values())}
+
+
+def section_corpus(args: argparse.Namespace) -> list[str]:
+    rows: Table = []
+    digests: dict[int, set[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="crimefigures-corpus-") as temp:
+        for sentences in args.corpus_sentences:
+            folder = Path(temp) / f"corpus-{sentences}"
+            say(f"corpus: writing {sentences:,} sentences")
+            partitions = write_synthetic_corpus(sentences, folder)
+            for workers in args.corpus_workers:
+                say(f"corpus: {sentences:,} sentences on {workers} worker(s)")
+                output = Path(temp) / f"figures-{sentences}-{workers}.csv"
+                result = extract_on_cluster(folder, output, workers)
+                digests.setdefault(sentences, set()).add(runner.file_sha256(output))
+                output.unlink()
+                per_second = sentences / result["seconds"]
+                rows.append([f"{sentences:,}", str(partitions), str(workers),
+                             secs(result["seconds"]), f"{result['figures']:,}",
+                             f"{per_second:,.0f}", f"{per_second / workers:,.0f}",
+                             " / ".join(mib(p) for p in result["peaks"])])
+            shutil.rmtree(folder)
+    same = all(len(found) == 1 for found in digests.values())
+    lines = ["## Corpus extraction on Dask", "",
+             f"A synthetic corpus drawn by a seeded generator (seed {CORPUS_SEED}) from "
+             f"{len(corpus_templates()):,} real sentences (the shipped retellings, the parser's "
+             f"test sentences, the first story's article), {SENTENCES_PER_TEXT} sentences a "
+             f"text, small numbers shifted; written as Parquet partitions of "
+             f"{SENTENCES_PER_PARTITION:,} sentences. `text.corpus.extract_corpus` runs on a "
+             "`distributed.LocalCluster` of one-thread worker processes and streams the "
+             f"figures to a CSV, {corpus.PARTITIONS_IN_FLIGHT} partitions in flight. 'per core' "
+             "is sentences per second over the number of workers; 'peak RSS per worker' is "
+             "each worker process's VmHWM after the run (interpreter and libraries included): "
+             "flat across sizes when partitions stream.", ""]
+    lines += table(["sentences", "partitions", "workers", "time", "figures", "sentences/s",
+                    "sentences/s per core", "peak RSS per worker"], rows)
+    lines += ["", f"- Same output bytes on every worker count: {'yes' if same else 'NO'}.", ""]
+    return lines
+
+
 # --- main ----------------------------------------------------------------------------------
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "parse": section_parse, "mc": section_mc, "pipeline": section_pipeline,
-    "growth": section_growth,
+    "growth": section_growth, "corpus": section_corpus,
 }
 
 
@@ -734,6 +838,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pipeline-steps", nargs="*", default=[],
                         help="pipeline steps to time (default: all)")
     parser.add_argument("--kernel-starts", type=int, default=3)
+    parser.add_argument("--corpus-sentences", type=int, nargs="+",
+                        default=[100_000, 1_000_000],
+                        help="synthetic corpus sizes for the corpus section")
+    parser.add_argument("--corpus-workers", type=int, nargs="+", default=[1, 2],
+                        help="LocalCluster sizes for the corpus section")
     return parser
 
 

@@ -32,13 +32,15 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     out = tmp_path / "benchmark.md"
     result = benchmark("all", "--sizes", "20", "60", "--corpus-size", "10", "--mc-draws",
                        "2000", "--growth-draws", "100", "--pipeline-steps", "01_clean_figures",
-                       "--kernel-starts", "1", "--out", str(out))
+                       "--kernel-starts", "1", "--corpus-sentences", "200", "--corpus-workers",
+                       "1", "2", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
     report = out.read_text(encoding="utf-8")
     for heading in ("# Benchmark", "## Parser and extractor throughput",
                     "### Quality on the article's 12 figures", "## Monte Carlo",
-                    "## Pipeline: runner against plain Python", "## Growth: synthetic ledgers"):
+                    "## Pipeline: runner against plain Python", "## Growth: synthetic ledgers",
+                    "## Corpus extraction on Dask"):
         assert heading in report
     assert table_rows(report, "CPUs")[0][1] == str(os.cpu_count())
     assert table_rows(report, "crimefigures")[0][1:] == ["12/12", "12/12"]
@@ -49,6 +51,9 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     assert [row[1] for row in growth] == ["cleaning (ledger.build_figures)",
                                           "ratios (100 draws, pairs)"]
     assert all(row[2].endswith(" s") and "stopped" not in row[2] for row in growth)
+    corpus = [row for row in table_rows(report, "200") if len(row) == 8]  # the corpus table
+    assert [row[2] for row in corpus] == ["1", "2"]  # workers
+    assert "Same output bytes on every worker count: yes" in report
 
 
 def test_parse_section_without_quantulum3_says_how_to_get_it(tmp_path: Path):

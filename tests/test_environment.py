@@ -81,8 +81,12 @@ def test_notebooks_are_numbered_in_run_order_and_all_in_the_pipeline():
     listed = {s.notebook for s in steps}
     on_disk = {f"notebooks/{p.name}" for p in (REPO / "notebooks").glob("*.ipynb")}
     assert listed == on_disk
-    order = [s.notebook for level in runner.dependency_levels(steps) for s in level]
-    assert order == sorted(order)
+    # per story: a step that runs for one story only (05 needs a corpus) may share a level with
+    # another story's lower-numbered steps
+    for story in {s.story for s in steps}:
+        order = [s.notebook for level in runner.dependency_levels(steps) for s in level
+                 if s.story == story]
+        assert order == sorted(order), story
     for path in on_disk:
         assert re.fullmatch(r"notebooks/\d{2}_[a-z_]+\.ipynb", path)
 

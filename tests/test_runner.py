@@ -254,3 +254,38 @@ def test_unknown_story_is_refused_before_any_kernel(fixture_root: Path):
     assert result.returncode == 2
     assert "did you mean fixture-story?" in result.stderr
     assert not (fixture_root / "reports").exists()
+
+
+def _with_optional_step(root: Path) -> None:
+    """The fixture pipeline plus a step that requires a corpus the fixture story lacks."""
+    import yaml
+
+    file = root / "notebooks" / "pipeline.yml"
+    pipeline = yaml.safe_load(file.read_text())
+    pipeline["notebooks"]["needs_corpus"] = {
+        "notebook": "notebooks/fixture.ipynb", "requires": ["retellings"],
+        "inputs": ["retellings"], "outputs": ["data/processed/{story}/corpus.txt"],
+        "parameters": {}}
+    file.write_text(yaml.safe_dump(pipeline))
+
+
+def test_a_step_is_left_out_for_a_story_without_its_required_file(fixture_root: Path,
+                                                                   monkeypatch):
+    _with_optional_step(fixture_root)
+    monkeypatch.setenv("CRIMEFIGURES_ROOT", str(fixture_root))
+    assert [s.step for s in runner.load_pipeline()] == ["fixture"]
+    assert runner.left_out([FIXTURE_STORY]) == [
+        f"[skip] {FIXTURE_STORY}/needs_corpus (no retellings.csv)"]
+    corpus = fixture_root / "data" / "curated" / FIXTURE_STORY / "retellings.csv"
+    corpus.parent.mkdir(parents=True)
+    corpus.write_text("url,outlet,published,language,credited_to,retrieved,text\n")
+    assert [s.step for s in runner.load_pipeline()] == ["fixture", "needs_corpus"]
+    assert runner.left_out([FIXTURE_STORY]) == []
+
+
+def test_a_run_says_which_steps_it_leaves_out_and_does_not_fail(fixture_root: Path):
+    _with_optional_step(fixture_root)
+    result = run_cli("run", "--dry-run", root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert f"[skip] {FIXTURE_STORY}/needs_corpus (no retellings.csv)" in result.stdout
+    assert f"{FIXTURE_STORY}/fixture" in result.stdout

@@ -77,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 if the README's numbers differ from the data")
 
     commands.add_parser("site", help="render the executed notebooks into reports/site")
+
+    corpus = commands.add_parser("corpus", help="work on a corpus of retellings")
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True,
+                                            parser_class=OneLineParser)
+    extract_corpus = corpus_commands.add_parser(
+        "extract", help="every figure in a corpus (CSV or Parquet) to a CSV, on Dask")
+    extract_corpus.add_argument("input", help="retellings.csv, a .parquet file or a folder")
+    extract_corpus.add_argument("output", help="the figures table to write (CSV)")
+    extract_corpus.add_argument("--scheduler", default="", metavar="ADDRESS",
+                                help="a Dask cluster's address (default: the local scheduler)")
+    extract_corpus.add_argument("--rows-per-partition", type=int, default=2000,
+                                help="rows per partition of a CSV corpus (default 2000)")
     return parser
 
 
@@ -186,9 +198,21 @@ def _site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus(args: argparse.Namespace) -> int:
+    from crimefigures.text import corpus
+
+    if args.rows_per_partition < 1:
+        raise ParameterError("--rows-per-partition must be at least 1",
+                             field="rows_per_partition")
+    count = corpus.extract_corpus(args.input, args.output, args.scheduler,
+                                  args.rows_per_partition)
+    print(f"wrote {count} figures to {args.output}")
+    return 0
+
+
 HANDLERS = {"run": _run, "parse": _parse, "extract": _extract, "draft-ledger": _draft_ledger,
             "new-story": _new_story, "check-story": _check_story, "readme": _readme,
-            "site": _site}
+            "site": _site, "corpus": _corpus}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -65,3 +68,27 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def write_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
     return write_bytes(path, csv_bytes(frame))
+
+
+@contextmanager
+def open_binary(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A handle to write a large file piece by piece (a streamed table), published atomically
+    when the block ends without an error, like :func:`write_bytes`."""
+    target = paths.resolve(path)
+    destination = staged_path(target)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write output ({exc.strerror})",
+                         file=paths.relative(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, destination)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -54,6 +54,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           "crimefigures.analysis.factcheck:BENCHMARKS_SCHEMA", "published comparison figures"),
     Table("analysis", "data/curated/{story}/analysis.yml", "curated",
           description="the story's ratios, statements, checks and figures"),
+    Table("retellings", "data/curated/{story}/retellings.csv", "curated",
+          description="the story's corpus of retellings: one row per text, figure sentences"),
     Table("reference", "data/reference/gdp_population.csv", "reference",
           "crimefigures.analysis.reference:REFERENCE_SCHEMA", "cited GDP and population"),
     Table("figures", "data/processed/{story}/figures.csv", "01_clean_figures",
@@ -76,6 +78,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           description="publication figures in English, with manifest.json"),
     Table("figures_id", "figures/{story}/id/", "04_publication_figures_id",
           description="publication figures in Indonesian, with manifest.json"),
+    Table("drift", "data/processed/{story}/drift.csv", "05_figure_drift",
+          description="claim x retelling: each figure as retold and what changed"),
+    Table("drift_unaligned", "data/processed/{story}/drift_unaligned.csv", "05_figure_drift",
+          description="figures of the retellings that align to no claim, with the reason"),
+    Table("drift_figures_en", "figures/{story}/drift/", "05_figure_drift",
+          description="the figure-drift chart in English, with manifest.json"),
+    Table("drift_figures_id", "figures/{story}/drift/id/", "05_figure_drift_id",
+          description="the figure-drift chart in Indonesian, with manifest.json"),
 )}
 
 

@@ -58,6 +58,7 @@ class Step:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     story: str = ""
     step: str = ""  # the step's name in pipeline.yml
+    requires: tuple[str, ...] = ()  # inputs without which the step is left out for a story
 
     @property
     def executed_path(self) -> str:
@@ -94,8 +95,25 @@ def load_pipeline(path: str | Path = PIPELINE_FILE,
     return [Step(name=f"{story}/{t.name}", notebook=t.notebook,
                  inputs=tuple(_expand_entry(e, story, f"{t.name}.inputs") for e in t.inputs),
                  outputs=tuple(_expand_entry(e, story, f"{t.name}.outputs") for e in t.outputs),
-                 parameters={"story": story, **t.parameters}, story=story, step=t.name)
-            for story in chosen for t in templates]
+                 parameters={"story": story, **t.parameters}, story=story, step=t.name,
+                 requires=t.requires)
+            for story in chosen for t in templates if missing_requirement(t, story) is None]
+
+
+def missing_requirement(template: Step, story: str) -> str | None:
+    """The first file a step requires (``requires:``) that the story lacks, or None."""
+    for entry in template.requires:
+        file = _expand_entry(entry, story, f"{template.name}.requires")
+        if not paths.resolve(file).is_file():
+            return file
+    return None
+
+
+def left_out(stories: Iterable[str], path: str | Path = PIPELINE_FILE) -> list[str]:
+    """'[skip] story/step (no retellings.csv)' for each step a story lacks a required file for."""
+    templates = load_templates(path)
+    return [f"[skip] {story}/{t.name} (no {Path(missing).name})" for story in stories
+            for t in templates if (missing := missing_requirement(t, story)) is not None]
 
 
 def load_templates(path: str | Path = PIPELINE_FILE) -> list[Step]:
@@ -115,6 +133,10 @@ def load_templates(path: str | Path = PIPELINE_FILE) -> list[Step]:
         for key in ("notebook", "inputs", "outputs"):
             if key not in (entry or {}):
                 raise InputError("missing key", file=paths.relative(file), field=f"{name}.{key}")
+        requires = tuple(entry.get("requires") or ())
+        if set(requires) - set(entry["inputs"] or ()):
+            raise InputError("a required table must also be an input", file=paths.relative(file),
+                             field=f"{name}.requires")
         steps.append(Step(
             name=name,
             notebook=entry["notebook"],
@@ -122,6 +144,7 @@ def load_templates(path: str | Path = PIPELINE_FILE) -> list[Step]:
             outputs=tuple(entry["outputs"] or ()),
             parameters=dict(entry.get("parameters") or {}),
             step=name,
+            requires=requires,
         ))
     return steps
 
@@ -427,7 +450,10 @@ def run(
     """Run the pipeline (or the named steps) for the stories named (default: every story);
     ``language`` keeps only the steps for that language. Raises NotebookFailed on the first
     failure."""
-    steps = select(load_pipeline(stories=check_stories(stories)), names)
+    chosen = check_stories(stories)
+    steps = select(load_pipeline(stories=chosen), names)
+    for line in left_out(chosen):
+        say(line)
     if language is not None:
         steps = [s for s in steps if s.parameters.get("language", language) == language]
         if not steps:

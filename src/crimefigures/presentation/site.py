@@ -171,9 +171,11 @@ def story_figures(story: str) -> Path:
 
 
 def manifest_files(story: str) -> list[Path]:
-    """A story's ``manifest.json``, then one per language folder (``id/``), if present."""
+    """A story's ``manifest.json``, then every other one in its figures tree (``id/``,
+    ``drift/``, ``drift/id/``), if present."""
     figures = story_figures(story)
-    candidates = [figures / "manifest.json", *sorted(figures.glob("*/manifest.json"))]
+    candidates = [figures / "manifest.json",
+                  *sorted(p for p in figures.rglob("*/manifest.json") if p.parent != figures)]
     return [path for path in candidates if path.is_file()]
 
 
