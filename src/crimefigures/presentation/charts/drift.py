@@ -21,10 +21,12 @@ from crimefigures.presentation.charts.common import (
     NoData,
     _wrap,
     figure_phrase,
-    items_text,
     written_ends,
 )
-from crimefigures.presentation.wording import message
+from crimefigures.presentation.wording import (
+    items_text,
+    message,
+)
 
 NAME = "fig8_figure_drift"
 MARKERS = {"lower": "^", "upper": "v", "approx": "o", "exact": "s", "range": "D"}
