@@ -507,7 +507,8 @@ def interval_text(low: float, high: float, unit: str, language: str) -> str:
 def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
            percent: Sequence[str] = (), points: Sequence[str] = (),
            factor: Sequence[str] = ()) -> Any:
-    """A pandas Styler that writes each matching column (shell patterns such as ``gdp_*``)
+    """A table (HTML from a pandas Styler) that writes each matching column (shell patterns
+    such as ``gdp_*``)
     the way the figures do: ``money`` in US dollars ("$105.4 trillion"), ``percent`` as
     shares of one ("63%"), ``points`` as values already in percent ("24.1%"), ``factor`` as
     multiples ("1.35×"). Other columns are shown as they are."""
@@ -524,9 +525,12 @@ def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
     formats |= {c: safe(lambda v: percent_text(v, language)) for c in pick(percent)}
     formats |= {c: safe(lambda v: format_number(v, language, 1) + "%") for c in pick(points)}
     formats |= {c: safe(lambda v: format_decimal(v, language, 2) + "×") for c in pick(factor)}
-    # a fixed id instead of pandas' random one, so an executed notebook is the same every run
+    # A fixed id instead of pandas' random one, and HTML rather than the Styler itself (whose
+    # plain-text form names a memory address), so an executed notebook is the same every run.
+    from IPython.display import HTML
+
     tag = hashlib.sha256("|".join(map(str, frame.columns)).encode()).hexdigest()[:8]
-    return frame.style.format(formats).set_uuid(f"cf{tag}")
+    return HTML(frame.style.format(formats).set_uuid(f"cf{tag}").to_html())
 
 
 def ratio_table(ratios: Any, language: str = "en") -> Any:
