@@ -360,6 +360,23 @@ def _source_cell_number(notebook: dict[str, Any], cell_index: int) -> int:
     return cell_index - shift + 1
 
 
+def _quiet_kernel_manager() -> type:
+    """Kernels whose stderr does not reach the user's terminal. Two kernels starting at once
+    on one machine (steps side by side, or two runs) can race for a free TCP port; the loser's
+    heartbeat thread prints a traceback ("Address already in use") while the kernel works on.
+    A cell's errors still reach the notebook, and a kernel that dies is still reported."""
+    import subprocess
+
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stderr"] = subprocess.DEVNULL
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str) -> dict:
     """Run one notebook in this process; returns the executed notebook and failure, if any."""
     import warnings
@@ -383,6 +400,7 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
             # logged when papermill stops it after a failing cell) is not the user's business:
             # cell errors reach the notebook and the one-line message regardless.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         last = str(exc.evalue).strip().splitlines()
