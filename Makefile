@@ -45,13 +45,15 @@ reproduce: $(STAMP)
 SITE_INPUTS = $(wildcard reports/*/notebooks/*.ipynb figures/*/manifest.json \
 	figures/*/id/manifest.json data/processed/*/*.csv data/processed/README.md \
 	data/curated/*/sources.csv data/curated/*/analysis.yml data/raw/*/article.yml \
-	src/crimefigures/site.py src/crimefigures/readme.py src/crimefigures/templates/*)
+	src/crimefigures/presentation/site.py src/crimefigures/presentation/readme.py \
+	src/crimefigures/presentation/messages.yml src/crimefigures/presentation/templates/*)
 reports/site/index.html: $(SITE_INPUTS)
 	$(PY) -m crimefigures site
 	@touch $@
 
 reports/.readme-current: $(wildcard data/processed/*/*.csv figures/*/manifest.json \
-	data/curated/*/analysis.yml data/raw/*/article.yml) src/crimefigures/readme.py
+	data/curated/*/analysis.yml data/raw/*/article.yml) src/crimefigures/presentation/readme.py \
+	src/crimefigures/presentation/messages.yml
 	$(PY) -m crimefigures readme
 	@touch $@
 

@@ -115,3 +115,14 @@ def test_every_table_a_step_reads_or_writes_comes_from_the_registry():
             assert name in via_charts or f'"{name}"' in source, (step.name, name)
         for path in ("data/raw", "data/curated", "data/processed/"):
             assert f'= "{path}' not in source, (step.name, path)  # no typed default path
+
+
+def test_every_source_file_the_makefile_names_exists():
+    """make's rules name the package files the site and README are rebuilt from; a moved file
+    must not leave a rule that make cannot satisfy (make reproduce would stop)."""
+    text = (REPO / "Makefile").read_text()
+    named = set(re.findall(r"(src/crimefigures/[\w/.*-]+)", text))
+    assert named
+    for path in named:
+        matches = list(REPO.glob(path)) if "*" in path else [REPO / path]
+        assert matches and all(m.exists() for m in matches), path
