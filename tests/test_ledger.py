@@ -19,7 +19,7 @@ from crimefigures.text import ledger
 
 ARTICLE = REPO / "data" / "raw" / "interpol-2024-03" / "article.txt"
 CURATED = REPO / "data" / "curated" / "interpol-2024-03"
-# The seed article's SHA-256 as handed to the project (../shared/seed/article.txt).
+# The seed article's SHA-256 as handed to the project (the shared seed, not in a user's clone).
 SEED_SHA256 = "52c3ff88f22307f20e3b70c39f995566d2fce304826213e0d2584a3ae6bea9b9"
 
 

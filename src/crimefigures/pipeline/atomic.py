@@ -34,25 +34,9 @@ def staged_path(target: Path) -> Path:
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` atomically; returns the published (not the staged) path."""
-    target = paths.resolve(path)
-    destination = staged_path(target)
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write output ({exc.strerror})",
-                         file=paths.relative(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with open_binary(path) as handle:
+        handle.write(data)
+    return paths.resolve(path)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
