@@ -248,9 +248,12 @@ def test_vague_magnitudes_are_ranges(phrase, low, high, unit, noun):
     assert (figure.unit, figure.noun) == (unit, noun)
 
 
-def test_a_hedge_before_a_vague_magnitude_is_kept():
+def test_a_hedge_before_a_vague_magnitude_bounds_it_at_its_near_end():
+    # (was a range with the hedge word only, so "up to" set no bound; see the note above HEDGES)
     assert record("up to tens of thousands of people") == (
-        "range", 1e4, 1e5, None, "count", "people", "up to")
+        "upper", None, 1e5, None, "count", "people", "up to")
+    assert record("about tens of thousands of people") == (
+        "range", 1e4, 1e5, None, "count", "people", "about")
 
 
 # --- scales and number words ------------------------------------------------------------------

@@ -220,6 +220,64 @@ def test_hedges(phrase, bound, hedge):
     assert (figure.bound, figure.hedge) == (bound, hedge)
 
 
+# A hedge before a range or a vague count bounds it at the end the sentence commits to (the note
+# above parse.HEDGES): a lower hedge at the low end, an upper hedge at the high end; an
+# approximating hedge keeps the range.
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("exceed several hundred", ("lower", 300.0, None, None, "count", None, "exceed")),
+        ("more than several hundred victims",
+         ("lower", 300.0, None, None, "count", "victims", "more than")),
+        ("more than a few dozen", ("lower", 24.0, None, None, "count", None, "more than")),
+        ("over a handful of suspects",
+         ("lower", 3.0, None, None, "count", "suspects", "over")),
+        ("north of tens of millions of dollars",
+         ("lower", 1e7, None, None, "USD", None, "north of")),
+        ("as low as 10-20 baht", ("lower", 10.0, None, None, "THB", None, "as low as")),
+        ("at least 10 to 20 people", ("lower", 10.0, None, None, "count", "people", "at least")),
+        ("more than 1.5-2 tonnes", ("lower", 1500.0, None, None, "kg", None, "more than")),
+        ("up to 10-20", ("upper", None, 20.0, None, "count", None, "up to")),
+        ("as high as 40 to 70 percent",
+         ("upper", None, 70.0, None, "percent", None, "as high as")),
+        ("up to a few million baht", ("upper", None, 5e6, None, "THB", None, "up to")),
+        ("the better part of several hundred",
+         ("upper", None, 900.0, None, "count", None, "the better part of")),
+        ("up to between 2 and 3 tonnes", ("upper", None, 3000.0, None, "kg", None, "up to")),
+        ("about 10-20 baht", ("range", 10.0, 20.0, None, "THB", None, "about")),
+        ("nearly several hundred", ("range", 300.0, 900.0, None, "count", None, "nearly")),
+    ],
+)
+def test_a_hedge_before_a_range_or_vague_count_bounds_its_near_end(phrase, expected):
+    assert _same(_reading(phrase), expected), _reading(phrase)
+
+
+def test_a_hedged_range_in_a_sentence_keeps_its_bound():
+    found = extract_figures("Losses exceed several hundred million dollars, while pills sell "
+                            "for as low as 10-20 baht each.")
+    assert [(f.text, f.figure.bound, f.figure.low) for f in found] == [
+        ("exceed several hundred million dollars", "lower", 3e8),
+        ("as low as 10-20 baht", "lower", 10.0)]
+
+
+@given(
+    hedge=st.sampled_from(sorted(h for h, b in parse.HEDGES.items() if b in ("lower", "upper"))),
+    low=st.integers(min_value=1, max_value=10**6),
+    width=st.integers(min_value=0, max_value=10**6),
+    template=st.sampled_from(["{}-{}", "{} to {} people", "${} to ${}", "{}-{} tonnes"]),
+)
+def test_a_bounding_hedge_before_any_range_keeps_the_end_it_bounds(hedge, low, width, template):
+    high = low + width
+    figure = parse_figure(f"{hedge} " + template.format(format_number(low), format_number(high)))
+    factor = 1000.0 if "tonnes" in template else 1.0
+    assert figure.bound == parse.HEDGES[hedge]
+    assert figure.hedge == hedge
+    if figure.bound == "lower":
+        assert (figure.low, figure.high) == (low * factor, None)
+    else:
+        assert (figure.low, figure.high) == (None, high * factor)
+
+
 # --- currency marks and abbreviations ---------------------------------------------------------
 
 

@@ -570,6 +570,11 @@ def test_every_hedge_read_as_just_below_is_an_approximation_in_the_parser():
         ("the better part of $1 billion", (5e8, 1e9)),
         ("north of 500", (500, 750)),
         ("some 300 or so", (270, 330)),
+        # a hedge before a range bounds its near end (the note above parse.HEDGES)
+        ("more than several hundred", (300, 450)),
+        ("as low as 10-20 baht", (10, 15)),
+        ("up to 10-20", (10, 20)),
+        ("about 10-20", (10, 20)),
     ],
 )
 def test_new_hedges_give_their_documented_intervals(phrase, interval):

@@ -59,6 +59,13 @@ PERCENT, COUNT = "percent", "count"
 # Lexicon tables
 # ---------------------------------------------------------------------------------------------
 
+# A hedge before a range or a vague count ("more than several hundred", "as low as 10-20 baht",
+# "up to tens of thousands") bounds the figure by the END of the range that the sentence commits
+# to: a lower hedge gives a lower bound at the range's low end (more than some number in
+# [300, 900] is surely more than 300), an upper hedge an upper bound at its high end (at most
+# some number in [10, 20] is surely at most 20). An approximating hedge ("about 40 to 70
+# percent", "nearly several hundred") leaves the range as written: the range is already the
+# approximation. The hedge word is kept in the record either way.
 HEDGES: Final[dict[str, str]] = {
     "up to": UPPER, "as much as": UPPER, "as many as": UPPER, "fewer than": UPPER,
     "less than": UPPER, "under": UPPER, "no more than": UPPER, "not more than": UPPER,
@@ -1550,8 +1557,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
     if scan.vague is not None:
         low, high = scan.vague
         unit = scan.vague_currency or COUNT
-        return _figure(phrase, RANGE, float(low), float(high), None, unit,
-                       scan.noun if unit == COUNT else None, scan.hedge, None)
+        return _range(phrase, scan, low, high, unit, scan.noun if unit == COUNT else None)
     if scan.fixed is not None:
         value, unit = scan.fixed
         if scan.post_hedge:
@@ -1589,8 +1595,7 @@ def _build(phrase: str, scan: _Scan) -> Figure:
         raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
     if scan.post_hedge:
         raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
-    return _figure(phrase, RANGE, float(low), float(high), None, unit, noun,
-                   scan.hedge or scan.opener, None)
+    return _range(phrase, scan, low, high, unit, noun)
 
 
 def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
@@ -1613,8 +1618,21 @@ def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
         raise _cannot_read(phrase, "the range runs backwards (its first end is the larger)")
     if scan.post_hedge:
         raise _cannot_read(phrase, f"a range cannot also carry {scan.post_hedge!r}")
-    return _figure(phrase, RANGE, float(low), float(high), None, unit, None,
-                   scan.hedge or scan.opener, written)
+    return _range(phrase, scan, low, high, unit, None, written)
+
+
+def _range(phrase: str, scan: _Scan, low: Decimal | int, high: Decimal | int, unit: str,
+           noun: str | None, unit_as_written: str | None = None) -> Figure:
+    """A range, or the bound a lower or upper hedge before it makes of its near end (see the
+    comment above HEDGES)."""
+    if scan.hedge_bound == LOWER:
+        return _figure(phrase, LOWER, float(low), None, None, unit, noun, scan.hedge,
+                       unit_as_written)
+    if scan.hedge_bound == UPPER:
+        return _figure(phrase, UPPER, None, float(high), None, unit, noun, scan.hedge,
+                       unit_as_written)
+    return _figure(phrase, RANGE, float(low), float(high), None, unit, noun,
+                   scan.hedge or scan.opener, unit_as_written)
 
 
 def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | None,
