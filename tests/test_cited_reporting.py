@@ -111,6 +111,7 @@ def test_forms_corpus_covers_every_new_group():
         word for row in FORMS_ROWS for word in ("just under", "several", "handful", "bil", "mil")
         if word in row.figure_text}
     assert len({row.url for row in FORMS_ROWS}) >= 15
+    assert any("USD$" in row.figure_text for row in FORMS_ROWS), "a doubled mark, glued"
 
 
 @pytest.mark.parametrize("comments", [HEADER_COMMENTS, FORMS_HEADER_COMMENTS])
