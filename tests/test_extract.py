@@ -16,7 +16,12 @@ from crimefigures.text.extract import (
     split_sentences,
     uncovered_tokens,
 )
-from crimefigures.text.parse import format_number, parse_figure
+from crimefigures.text.parse import (
+    FIGURE_CANDIDATE_RE,
+    figure_candidates,
+    format_number,
+    parse_figure,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (REPO / "data" / "raw" / "interpol-2024-03" / "article.txt").read_text(encoding="utf-8")
@@ -390,3 +395,21 @@ def test_a_figure_in_a_sentence_is_found_with_its_exact_span(value, hedge, unit)
     assert figure.unit == code
     assert float(value) in (figure.low, figure.high, figure.point)
     assert [t.text for t in uncovered_tokens(text, found)] == ["2023"]
+
+
+# Words and marks where figures begin, in any case, with the characters whose lower case moves
+# offsets ("İ") or that IGNORECASE folds to an ASCII letter though str.lower() does not ("ı",
+# "ſ", the Kelvin sign).
+CANDIDATE_PIECES = ["About", "ABOUT", "over", "Over", "between", "From", "some", "Several",
+                    "a few", "A FEW", "dozens", "Hundreds", "one", "Two", "half", "US$", "RM",
+                    "P", "K", "€", "$", "5", "3,500", "2.4", "million", "bn", "people", "İ",
+                    "ı", "ſ", "K", "ſome", "abouı", "naïve", "café", "—", "-", "(", ")", ",",
+                    ".", "’s", "Thailand's", "x5", "5x"]
+
+
+@given(st.lists(st.sampled_from(CANDIDATE_PIECES), max_size=25),
+       st.lists(st.sampled_from(["", " ", "  ", "\n"]), min_size=25, max_size=25))
+def test_the_lowered_candidate_scan_finds_what_the_case_blind_one_finds(pieces, gaps):
+    text = "".join(piece + gap for piece, gap in zip(pieces, gaps, strict=False))
+    fast = [(m.start(), m.end()) for m in figure_candidates(text)]
+    assert fast == [(m.start(), m.end()) for m in FIGURE_CANDIDATE_RE.finditer(text)], text

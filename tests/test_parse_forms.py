@@ -262,8 +262,10 @@ def test_a_hedged_range_in_a_sentence_keeps_its_bound():
 
 @given(
     hedge=st.sampled_from(sorted(h for h, b in parse.HEDGES.items() if b in ("lower", "upper"))),
-    low=st.integers(min_value=1, max_value=10**6),
-    width=st.integers(min_value=0, max_value=10**6),
+    # (below a million: format_number writes "1 million", and "1 million-2 million" is not
+    # how a range is written)
+    low=st.integers(min_value=1, max_value=400_000),
+    width=st.integers(min_value=0, max_value=500_000),
     template=st.sampled_from(["{}-{}", "{} to {} people", "${} to ${}", "{}-{} tonnes"]),
 )
 def test_a_bounding_hedge_before_any_range_keeps_the_end_it_bounds(hedge, low, width, template):
