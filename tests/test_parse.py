@@ -594,3 +594,12 @@ def test_years_are_never_figures(year):
     for phrase in (f"in {year}", f"{year}", f"since {year}"):
         with pytest.raises(ParseError, match="looks like a year"):
             parse_figure(phrase)
+
+
+@pytest.mark.parametrize("phrase", ["about 2,000 victims", "1.5 tonnes", "up to $5 billion"])
+def test_a_parsed_figure_is_the_record_its_constructor_makes(phrase):
+    # (the parser builds records without the dataclass's __init__, for speed)
+    figure = parse_figure(phrase)
+    rebuilt = Figure(**{field: getattr(figure, field) for field in
+                        (*FIGURE_FIELDS, "unit_as_written")})
+    assert figure == rebuilt and vars(figure) == vars(rebuilt)

@@ -452,14 +452,16 @@ class Figure:
 FIGURE_FIELDS: Final[tuple[str, ...]] = tuple(
     field.name for field in fields(Figure) if field.name != "unit_as_written"
 )
-_ALL_FIGURE_FIELDS: Final = tuple(field.name for field in fields(Figure))
 
 
-def _figure(*values: Any) -> Figure:
-    """Figure(*values), without the frozen dataclass's field-by-field __setattr__ (a third of
-    the cost of building a record showed in the profile). Same object, same equality."""
+def _figure(text: str, bound: str, low: float | None, high: float | None, point: float | None,
+            unit: str, noun: str | None, hedge: str | None,
+            unit_as_written: str | None) -> Figure:
+    """Figure(...), without the frozen dataclass's field-by-field __setattr__ (a third of the
+    cost of building a record showed in the profile). Same object, same equality."""
     figure = object.__new__(Figure)
-    figure.__dict__.update(zip(_ALL_FIGURE_FIELDS, values, strict=True))
+    figure.__dict__.update(text=text, bound=bound, low=low, high=high, point=point, unit=unit,
+                           noun=noun, hedge=hedge, unit_as_written=unit_as_written)
     return figure
 
 
@@ -664,6 +666,8 @@ _GLUED_BEFORE: Final = (
     (re.compile(r"\d/\Z"), "part of a date or a fraction"),
     (re.compile(r"(?:1[89]|20)\d\d\s*[-–—]\s*\Z"), "part of a span of years"),
 )
+# What a _GLUED_BEFORE pattern can end with besides a letter (str.isalnum is re's \w, less "_").
+_GLUED_BEFORE_ENDS: Final = "-–—:./"
 _GLUED_AFTER: Final = (
     (re.compile(r"(?:st|nd|rd|th)(?![^\W\d_])", _I), "an ordinal (such as '3rd')"),
     (re.compile(r"s(?![^\W\d_])"), "a decade (such as 'the 1990s')"),
@@ -1129,11 +1133,14 @@ def _check_context_before(text: str, start: int, number_end: int) -> None:
 def _check_glued_before(text: str, number_start: int, number_end: int) -> None:
     if number_start == 0:
         return
-    if text[number_start - 1].isspace():
+    previous = text[number_start - 1]
+    if previous.isspace():
         # only "2019 - 20" can match across spaces: a dash must come before them
         before = text[max(0, number_start - 8):number_start].rstrip()
         if not before or before[-1] not in "-–—":
             return
+    elif not previous.isalnum() and previous not in _GLUED_BEFORE_ENDS:
+        return  # a bracket, a quote, a comma: no pattern below ends with one
     window_start = max(0, number_start - 8)
     for pattern, what in _GLUED_BEFORE:
         if pattern.search(text, window_start, number_start):
@@ -1177,7 +1184,7 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
     if after in _SCALE_FIRSTS and (scaled := _SCALE_RE.match(text, pos) or (
         _SPACED_LETTER_RE.match(text, pos) if currency else None
     )):
-        written = scaled.groupdict().get("word") or scaled.group("letter")
+        written = scaled[scaled.lastgroup]  # the word or the letter, whichever matched
         scale, pos = _SCALES[_norm(written)], scaled.end()
     if guarded and scale is None and not _GROUPED_THOUSANDS_RE.fullmatch(digits or ""):
         return None  # "P2", "P500": see GUARDED_MARKS
@@ -1279,7 +1286,8 @@ def _scan(text: str, start: int) -> _Scan | None:
     if opener == "from" and _after_change_verb(text, start):
         return None  # "rose from A to B": A and B are read one at a time, from A
     if opener is None and pos < len(text) and (
-            text[pos].isdigit() or lead in _FRACTION_FIRSTS or lead in _VAGUE_FIRSTS):
+            (text[pos].isdigit() and _RATIO_RE.match(text, pos))
+            or lead in _FRACTION_FIRSTS or lead in _VAGUE_FIRSTS):
         # fractions, ratios and vague counts start with a letter or (ratios) a digit
         if (found := _scan_fraction(text, start, pos, hedge, hedge_bound)) is not None:
             return found
