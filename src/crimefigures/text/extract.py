@@ -157,15 +157,23 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             return []
         offset = len(text) - len(text.lstrip())
-        return [Sentence(offset, offset + len(stripped), stripped)]
+        return [_sentence(offset, offset + len(stripped), stripped)]
     sentences = []
     for start, end in pairwise(sorted(cuts)):
         chunk = text[start:end]
         stripped = chunk.strip()
         if stripped:
             offset = start + len(chunk) - len(chunk.lstrip())
-            sentences.append(Sentence(offset, offset + len(stripped), stripped))
+            sentences.append(_sentence(offset, offset + len(stripped), stripped))
     return sentences
+
+
+def _sentence(start: int, end: int, text: str) -> Sentence:
+    """Sentence(start, end, text) without the frozen dataclass's per-field __setattr__ (one
+    for every text `extract_figures` reads)."""
+    sentence = object.__new__(Sentence)
+    sentence.__dict__.update(start=start, end=end, text=text)
+    return sentence
 
 
 def _closes_abbreviation(text: str, stop: int) -> bool:

@@ -897,7 +897,8 @@ def figure_candidates(text: str) -> Iterator[re.Match[str]]:
     text in lower case. Lowering is used only where it moves no offset ("İ" lowers to two
     characters) and folds every letter as IGNORECASE would."""
     lowered = text.lower()
-    if len(lowered) == len(text) and not any(char in text for char in _FOLDED_APART):
+    if len(lowered) == len(text) and _FOLDED_APART[0] not in text and (
+            _FOLDED_APART[1] not in text):
         return _LOWERED_CANDIDATE_RE.finditer(lowered)
     return FIGURE_CANDIDATE_RE.finditer(text)
 
