@@ -636,6 +636,7 @@ _RATIO_RE = re.compile(
     _I,
 )
 _PHYSICAL_RE = re.compile(rf"\s*(?P<unit>{_alternation(PHYSICAL_UNITS)})(?!\d)", _I)
+_GLUED_UNIT_FIRSTS: Final = frozenset(unit[0] for unit in GLUED_PHYSICAL_UNITS)
 _GLUED_PHYSICAL_RE = re.compile(rf"(?:{_alternation(GLUED_PHYSICAL_UNITS)})(?![\w²³])")
 _VAGUE_OF_SCALE_RE = re.compile(rf"\s+of\s+(?P<scale>{_alternation(VAGUE_SCALES)})", _I)
 _POST_HEDGE_RE = re.compile(rf"\s*(?P<post>{_alternation(POST_HEDGES)})", _I)
@@ -679,6 +680,8 @@ _GLUED_AFTER: Final = (
     (re.compile(r"[^\W\d_]"), "part of a code or name (such as '5G')"),
 )
 
+# What a _GLUED_AFTER pattern can start with besides a letter, a digit or a space.
+_GLUED_AFTER_FIRSTS: Final = frozenset(":/-")
 # The same, as one pattern: its first alternative that matches names what the number is part of.
 _GLUED_AFTER_RE: Final = re.compile("|".join(
     f"(?P<g{i}>{'(?i:' if pattern.flags & _I else '(?:'}{pattern.pattern}))"
@@ -691,6 +694,7 @@ _YEAR = r"(?:1[89]|20)\d\d"
 # or spaces that are not all thousands groups ("1-800-123-4567", "3-2266 2222"), or a bare
 # number after a word for calling ("call 1599 or 997", "hotline 1441").
 _PHONE_RUN_RE = re.compile(r"\d+(?:[-‐ ]\d+)+")
+_PHONE_JOINERS: Final = frozenset("-‐ ")
 PHONE_WORDS: Final = (
     "call", "calls", "calling", "dial", "dialling", "dialing", "ring", "hotline", "hotlines",
     "helpline", "phone", "telephone", "tel", "tel.", "mobile", "whatsapp", "fax", "sms",
@@ -1088,7 +1092,9 @@ def _check_phone(text: str, quantity: _Quantity) -> None:
     if (digits is None or quantity.currency or quantity.percent or quantity.scale
             or quantity.end != at + len(digits)):
         return
-    run = _PHONE_RUN_RE.match(text, at)
+    # (a run needs a joiner right after the digits: most numbers are spared the pattern)
+    run = (_PHONE_RUN_RE.match(text, at)
+           if text[quantity.end:quantity.end + 1] in _PHONE_JOINERS else None)
     groups = run.group().replace("‐", "-").replace("-", " ").split() if run else [digits]
     end = run.end() if run else quantity.end
     plus = at > 0 and text[at - 1] == "+" and not (at > 1 and text[at - 2].isalnum())
@@ -1177,7 +1183,8 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
     else:
         return None
     pos = number_end = found.end()
-    if digits is not None and currency is None and _GLUED_PHYSICAL_RE.match(text, pos):
+    if (digits is not None and currency is None and text[pos:pos + 1] in _GLUED_UNIT_FIRSTS
+            and _GLUED_PHYSICAL_RE.match(text, pos)):
         # "850kg": the unit is read with the rest of the figure (see _scan)
         return _Quantity(number_start, pos, digits, None, None, None, False, False)
     scale = None
@@ -1203,7 +1210,9 @@ def _scan_quantity(text: str, pos: int, lead: str | None = None) -> _Quantity | 
                                f"the mark says {currency} but the name says {named_code}")
         generic_dollar = currency is None and generic
         currency, pos = currency or named_code, named.end()
-    if pos == number_end:
+    if pos == number_end and (
+            (after_char := text[pos:pos + 1]).isalnum() or after_char.isspace()
+            or after_char in _GLUED_AFTER_FIRSTS):
         _check_glued_after(text, number_start, pos)
     return _Quantity(number_start, pos, digits, word_value, scale, currency, generic_dollar,
                      percent, after if pos == after_at else None)
