@@ -1705,6 +1705,18 @@ def _single(phrase: str, scan: _Scan, value: Decimal, unit: str, noun: str | Non
 # ---------------------------------------------------------------------------------------------
 
 
+def _read(text: str, start: int) -> tuple[_Scan, Figure] | None:
+    """The scan and the record of the figure at `start` (see `match_figure`)."""
+    scan = _scan(text, start)
+    if scan is None:
+        return None
+    try:
+        return scan, _build(text[start:scan.end], scan)
+    except _Unreadable as error:
+        error.end = scan.end
+        raise
+
+
 def match_figure(text: str, start: int) -> FigureMatch | None:
     """Read the longest figure beginning at `start` in `text`.
 
@@ -1713,14 +1725,10 @@ def match_figure(text: str, start: int) -> FigureMatch | None:
     rejected phrase was read whole ("aged 18 to 30", "2012–13"), the error's `end` says where
     it stops, so a caller need not try again inside it.
     """
-    scan = _scan(text, start)
-    if scan is None:
+    read = _read(text, start)
+    if read is None:
         return None
-    try:
-        figure = _build(text[start:scan.end], scan)
-    except _Unreadable as error:
-        error.end = scan.end
-        raise
+    scan, figure = read
     first = scan.first
     likely_prose = bool(
         first and first.digits is None and first.scale is None and scan.second is None
@@ -1745,16 +1753,16 @@ def parse_figure(text: str) -> Figure:
                 else _non_figure_reason(phrase)):
         raise _not_a_figure(text, what)
     try:
-        found = match_figure(phrase, 0)
+        read = _read(phrase, 0)  # (match_figure without the FigureMatch it would build)
     except _Unreadable as error:
         raise error.about(text) from None
-    if found is None:
+    if read is None:
         raise _cannot_read(text, "no figure starts it (a figure needs a number, a number word "
                                  "or a vague magnitude such as 'thousands', and 'between' or "
                                  "'from' needs two of them)")
-    if rest := phrase[found.end:].strip():
-        raise _cannot_read(text, found.unjoined or f"unexpected words {rest!r} after the figure")
-    figure = found.figure
+    scan, figure = read
+    if rest := phrase[scan.end:].strip():
+        raise _cannot_read(text, scan.unjoined or f"unexpected words {rest!r} after the figure")
     if figure.text == text:
         return figure
     return _figure(text, figure.bound, figure.low, figure.high, figure.point, figure.unit,
