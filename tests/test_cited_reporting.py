@@ -112,6 +112,7 @@ def test_forms_corpus_covers_every_new_group():
         if word in row.figure_text}
     assert len({row.url for row in FORMS_ROWS}) >= 15
     assert any("USD$" in row.figure_text for row in FORMS_ROWS), "a doubled mark, glued"
+    assert any("few dozen" in row.figure_text.lower() for row in FORMS_ROWS), "a few dozen"
 
 
 @pytest.mark.parametrize("comments", [HEADER_COMMENTS, FORMS_HEADER_COMMENTS])
