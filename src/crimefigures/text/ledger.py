@@ -281,12 +281,6 @@ def build_figures(
     return tables.validate(figures[list(FIGURE_COLUMNS)], FIGURES_SCHEMA, "figures")
 
 
-def summary_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """The columns a reader checks first, for display in the notebook."""
-    return figures[["claim_id", "figure_text", "bound", "low", "point", "high", "unit", "noun",
-                    "attributed_to"]].set_index("claim_id")
-
-
 def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(paths.resolve(path).read_bytes()).hexdigest()
 
