@@ -248,7 +248,7 @@ def quantulum_reading(parser: Any, quote: str, start: int, end: int) -> Reading 
 
 
 def quality(parser: Any | None) -> list[str]:
-    claims = ledger.read_claims(REPO / registry.path("claims", STORY))
+    claims = registry.read("claims", path=REPO / registry.path("claims", STORY))
     rows: Table = []
     score = {"ours": [0, 0], "quantulum3": [0, 0]}
     for claim in claims.itertuples():
@@ -383,7 +383,7 @@ def cited_throughput(args: argparse.Namespace, parser: Any | None) -> list[str]:
 
 
 def section_mc(args: argparse.Namespace) -> list[str]:
-    figures = ledger.read_figures(REPO / registry.path("figures", STORY))
+    figures = registry.read("figures", path=REPO / registry.path("figures", STORY))
     table_ = reference.load_reference(REPO / registry.path("reference", STORY))
     specs = load_spec(REPO / registry.path("analysis", STORY)).ratios
     rows: Table = []
@@ -567,7 +567,7 @@ def figures_without_coverage(files: dict[str, Path]) -> Any:
     import pandas as pd
 
     article = ledger.read_article(files["article"])
-    claims = ledger.read_claims(files["claims"])
+    claims = registry.read("claims", path=files["claims"])
     spans = ledger.claim_spans(article, claims, "claims.csv")
     figures = pd.concat([claims, ledger.parse_claims(claims, "claims.csv")], axis=1)
     figures["span_start"] = [s.start for s in spans]

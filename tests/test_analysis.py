@@ -16,7 +16,6 @@ from crimefigures.errors import InputError, ParameterError
 from crimefigures.pipeline import atomic, registry
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import DrawBank, HedgeConstants
-from crimefigures.text import ledger
 
 FILES = registry.story_paths(FIRST_STORY)
 SPEC = analysis_spec.load_spec(FILES["analysis"])
@@ -24,7 +23,7 @@ SPEC = analysis_spec.load_spec(FILES["analysis"])
 
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
-    return ledger.read_figures(FILES["figures"])
+    return registry.read("figures", path=FILES["figures"])
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +109,7 @@ def test_settings_are_validated():
 
 
 def test_committed_ratios_match_a_fresh_computation(figures, table):
-    settings = ratios.read_settings(FILES["settings"])  # what notebook 02 recorded
+    settings = registry.read("settings", path=FILES["settings"])  # what notebook 02 recorded
     fresh = ratios.compute_ratios(figures, settings, table, SPEC.ratios)
     assert atomic.csv_bytes(fresh) == registry_bytes("ratios")
 
@@ -126,8 +125,8 @@ def registry_bytes(name: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def comparison(figures) -> pd.DataFrame:
-    return factcheck.compare(figures, factcheck.read_fact_checks(FILES["fact_checks"]),
-                             ledger.read_sources(FILES["sources"]), HedgeConstants())
+    return factcheck.compare(figures, registry.read("fact_checks", path=FILES["fact_checks"]),
+                             registry.read("sources", path=FILES["sources"]), HedgeConstants())
 
 
 def test_every_claim_has_a_computed_comparison_and_no_verdict_is_contradicted(comparison,
@@ -148,11 +147,11 @@ def test_recorded_departures_are_computed(comparison):
 
 
 def test_a_claim_without_a_fact_check_row_is_shown_unverified(figures, tmp_path):
-    checks = factcheck.read_fact_checks(FILES["fact_checks"])
+    checks = registry.read("fact_checks", path=FILES["fact_checks"])
     path = tmp_path / "fact_checks.csv"
     checks[checks["claim_id"] != "C05"].to_csv(path, index=False)
-    compared = factcheck.compare(figures, factcheck.read_fact_checks(path),
-                                 ledger.read_sources(FILES["sources"]), HedgeConstants(),
+    compared = factcheck.compare(figures, registry.read("fact_checks", path=path),
+                                 registry.read("sources", path=FILES["sources"]), HedgeConstants(),
                                  str(path)).set_index("claim_id")
     assert compared.loc["C05", "verdict"] == "unverified"
     assert compared.loc["C05", "explanation"] == factcheck.UNCHECKED
@@ -201,13 +200,13 @@ def test_what_survives_is_computed(figures, table, base):
 
 
 def test_consistency_checks(figures, comparison, table):
-    settings = ratios.read_settings(FILES["settings"])
+    settings = registry.read("settings", path=FILES["settings"])
     claims = ratios.claim_terms(figures, settings.hedges, settings)
-    bench = factcheck.benchmark_intervals(factcheck.read_benchmarks(FILES["benchmarks"]),
+    bench = factcheck.benchmark_intervals(registry.read("benchmarks", path=FILES["benchmarks"]),
                                           settings.hedges)
     quantities = ranges.check_quantities(claims, comparison, figures, bench,
                                          ratios.check_yardsticks(SPEC, settings, table))
-    committed = ratios.read_ratios(FILES["ratios"])
+    committed = registry.read("ratios", path=FILES["ratios"])
     checks = ranges.run_checks(SPEC, quantities, committed,
                                ratios.ratio_units(SPEC.ratios, claims), file="analysis.yml")
     checks = checks.set_index("check_id")
@@ -227,11 +226,11 @@ def test_a_check_comparing_different_units_is_refused(figures, comparison, table
     spec = SPEC.model_copy(update={"checks": [analysis_spec.CheckSpec.model_validate({
         "id": "money_vs_share", "question": {"en": "q", "id": "q"},
         "left": {"terms": ["C04"]}, "right": {"terms": ["C06"]}, "test": "overlaps"})]})
-    settings = ratios.read_settings(FILES["settings"])
+    settings = registry.read("settings", path=FILES["settings"])
     claims = ratios.claim_terms(figures, settings.hedges, settings)
     quantities = ranges.check_quantities(claims, comparison, figures, {})
     with pytest.raises(InputError, match="left side is USD but the right side is a pure"):
-        ranges.run_checks(spec, quantities, ratios.read_ratios(FILES["ratios"]),
+        ranges.run_checks(spec, quantities, registry.read("ratios", path=FILES["ratios"]),
                           ratios.ratio_units(SPEC.ratios, claims), file="analysis.yml")
 
 
@@ -410,8 +409,8 @@ def test_gdp_is_checked_against_the_imf_release_current_on_the_articles_date(sto
     files = registry.story_paths(story)
     origin = yaml.safe_load(paths.resolve(files["article_origin"]).read_text())
     published = dt.date.fromisoformat(str(origin["date_published"]))
-    sources = ledger.read_sources(files["sources"]).set_index("source_id")
-    checks = factcheck.read_fact_checks(files["fact_checks"])
+    sources = registry.read("sources", path=files["sources"]).set_index("source_id")
+    checks = registry.read("fact_checks", path=files["fact_checks"])
     current = reference.WEO_PUBLISHED[reference.latest_weo_vintage(published)]
     for row in checks.itertuples():
         source = sources.loc[row.source_id]

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crimefigures.errors import InputError
-from crimefigures.pipeline import paths
+from crimefigures.pipeline import paths, registry
 from crimefigures.text import ledger
 
 ARTICLE = REPO / "data" / "raw" / "interpol-2024-03" / "article.txt"
@@ -74,7 +74,7 @@ def test_every_claim_has_its_span_in_the_article(figures: pd.DataFrame):
 
 
 def test_processed_figures_table_is_what_the_ledger_gives(figures: pd.DataFrame):
-    committed = ledger.read_figures(REPO / "data" / "processed" / CURATED.name / "figures.csv")
+    committed = registry.read("figures", CURATED.name)
     pd.testing.assert_frame_equal(committed.reset_index(drop=True),
                                   figures.reset_index(drop=True), check_dtype=False)
 

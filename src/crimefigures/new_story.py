@@ -176,10 +176,10 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
                                      yaml.safe_dump(origin, sort_keys=False,
                                                     allow_unicode=True)))
     written += ledger.draft_ledger(raw_dir / "article.txt", curated_dir)
-    claims = ledger.read_claims(curated_dir / "claims.csv")
+    claims = registry.read("claims", path=curated_dir / "claims.csv")
     claims["primary_source_id"] = ARTICLE_SOURCE_ID
-    atomic.write_csv(curated_dir / "claims.csv", claims)
-    table = reference.load_reference(registry.path("reference", slug))
+    registry.write("claims", claims, path=curated_dir / "claims.csv")
+    table = registry.read("reference", slug)
     sources = pd.DataFrame([{
         "source_id": ARTICLE_SOURCE_ID, "publisher": origin["outlet"] or "(to fill in)",
         "title": origin["title"] or "(to fill in)",
@@ -187,7 +187,7 @@ def new_story(slug: str, article: str | Path, metadata: dict[str, str] | None = 
         "date_accessed": origin["date_obtained"], "kind": "article", "access": "read",
         "notes": "The article under analysis; add each primary source as its own row."},
         *reference_sources(table)], columns=list(SOURCE_COLUMNS))
-    written.append(atomic.write_csv(curated_dir / "sources.csv", sources))
+    written.append(registry.write("sources", sources, path=curated_dir / "sources.csv"))
     written.append(atomic.write_text(curated_dir / "fact_checks.csv",
                                      ",".join(factcheck.FACT_CHECK_COLUMNS) + "\n"))
     written.append(atomic.write_text(curated_dir / "benchmarks.csv",
@@ -231,15 +231,15 @@ def check_story(slug: str) -> list[str]:
     figures = attempt(lambda: ledger.build_figures(files["article"], files["claims"],
                                                    files["sources"], files["ignored"]))
     spec = attempt(lambda: analysis_spec.load_spec(files["analysis"]))
-    attempt(lambda: factcheck.read_benchmarks(files["benchmarks"]))
-    checks = attempt(lambda: factcheck.read_fact_checks(files["fact_checks"]))
+    attempt(lambda: registry.read("benchmarks", path=files["benchmarks"]))
+    checks = attempt(lambda: registry.read("fact_checks", path=files["fact_checks"]))
     if figures is not None:
-        sources = ledger.read_sources(files["sources"])
+        sources = registry.read("sources", path=files["sources"])
         if checks is not None:
             attempt(lambda: factcheck.check_fact_checks(checks, figures, sources,
                                                         files["fact_checks"]))
         if spec is not None:
-            table = reference.load_reference(files["reference"])
+            table = registry.read("reference", path=files["reference"])
             attempt(lambda: ratios.resolve_terms(spec.ratios, figures, ratios.Settings(),
                                                  table, spec_file=files["analysis"]))
     return problems

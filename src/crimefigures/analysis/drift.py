@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import pandas as pd
+import pandera.pandas as pa
 
 from crimefigures.analysis.factcheck import hedge_change
 from crimefigures.quantities import units
@@ -221,6 +222,16 @@ DRIFT_COLUMNS: Final = (
     "earliest_url", *(f"{c}_vs_source" for c in CHANGES), "changes_vs_source",
     *(f"{c}_vs_earliest" for c in CHANGES), "changes_vs_earliest")
 PRIMARY_ROLE: Final = "primary"
+_DRIFT_NUMBERS: Final = ("low", "high", "point", "interval_low", "interval_high", "similarity")
+# Words may be missing (None) in a computed table; read back, a blank word is an empty string.
+DRIFT_SCHEMA: Final = pa.DataFrameSchema(
+    {c: pa.Column(float, nullable=True) if c in _DRIFT_NUMBERS
+     else pa.Column(int, pa.Check.ge(1), coerce=True) if c == "order"
+     else pa.Column(str, nullable=True) for c in DRIFT_COLUMNS},
+    strict=True, ordered=True)
+UNALIGNED_SCHEMA: Final = pa.DataFrameSchema(
+    {c: pa.Column(int, pa.Check.ge(0), coerce=True) if c == "figure"
+     else pa.Column(str, nullable=True) for c in UNALIGNED_COLUMNS}, strict=True, ordered=True)
 
 
 def publication_key(published: Any, role: Any = "") -> tuple[int, str, bool, str]:
@@ -471,14 +482,3 @@ def _where(row: Any) -> str:
         text += (f"; undated retellings carry it too ({row.undated}), so it may have entered "
                  "earlier")
     return text + "."
-
-
-def read_drift(path: str) -> pd.DataFrame:
-    """A drift table as notebook 05 wrote it (empty words stay empty strings)."""
-    numbers = ("low", "high", "point", "interval_low", "interval_high", "similarity")
-    return pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in numbers},
-                       dtype={c: str for c in DRIFT_COLUMNS if c not in (*numbers, "order")})
-
-
-def read_unaligned(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, dtype=str)

@@ -32,16 +32,14 @@ implies ("$4.2 billion" is [4.15, 4.25] billion) when ``written_precision`` is o
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures.errors import InputError, ParseError
-from crimefigures.pipeline import atomic, paths
+from crimefigures.pipeline import tables
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import HedgeConstants, Interval, analysis_interval
-from crimefigures.text import ledger
 from crimefigures.text.parse import parse_figure
 
 VERDICTS = ("consistent", "overstated", "understated", "misattributed", "hedge_inverted",
@@ -68,6 +66,8 @@ FACT_CHECKS_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     ordered=True,
+    # an empty departures cell is the finding that the article says what its source says
+    metadata={"required": tuple(c for c in FACT_CHECK_COLUMNS if c != "departures")},
 )
 
 BENCHMARKS_SCHEMA = pa.DataFrameSchema(
@@ -82,6 +82,7 @@ BENCHMARKS_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     ordered=True,
+    metadata={"required": BENCHMARK_COLUMNS[:-1]},
 )
 
 COMPARISON_COLUMNS = (
@@ -135,16 +136,6 @@ def _valid_departures(text: str) -> bool:
 # Which way each bound type leans from the written number: a floor, a ceiling, or neither.
 _LEAN = {"lower": "floor", "upper": "ceiling", "approx": "about", "exact": "exact",
          "range": "range"}
-
-
-def read_fact_checks(path: str | Path) -> pd.DataFrame:
-    # an empty departures cell is the finding that the article says what its source says
-    required = tuple(c for c in FACT_CHECK_COLUMNS if c != "departures")
-    return ledger.read_table(path, FACT_CHECK_COLUMNS, required, FACT_CHECKS_SCHEMA)
-
-
-def read_benchmarks(path: str | Path) -> pd.DataFrame:
-    return ledger.read_table(path, BENCHMARK_COLUMNS, BENCHMARK_COLUMNS[:-1], BENCHMARKS_SCHEMA)
 
 
 def check_fact_checks(fact_checks: pd.DataFrame, figures: pd.DataFrame, sources: pd.DataFrame,
@@ -325,22 +316,7 @@ def compare(figures: pd.DataFrame, fact_checks: pd.DataFrame, sources: pd.DataFr
             "explanation": check["explanation"],
         })
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
-    return ledger.validate(table, COMPARISON_SCHEMA, "fact_check")
-
-
-def write_comparison(table: pd.DataFrame, path: str | Path) -> Path:
-    ledger.validate(table, COMPARISON_SCHEMA, paths.relative(path))
-    return atomic.write_csv(path, table)
-
-
-def read_comparison(path: str | Path) -> pd.DataFrame:
-    file = paths.resolve(path)
-    try:
-        frame = pd.read_csv(file, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError("file not found (run notebook 03 first)",
-                         file=paths.relative(file)) from None
-    return ledger.validate(frame, COMPARISON_SCHEMA, paths.relative(file))
+    return tables.validate(table, COMPARISON_SCHEMA, "fact_check")
 
 
 def benchmark_intervals(benchmarks: pd.DataFrame, hedges: HedgeConstants,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
@@ -19,10 +18,9 @@ import pandera.pandas as pa
 from crimefigures.analysis.ratios import DrawSource, RatioSpec, Settings, Term, compute_ratios
 from crimefigures.analysis.spec import AnalysisSpec, CheckSpec, Expression, StatementSpec
 from crimefigures.errors import InputError
-from crimefigures.pipeline import atomic, paths
+from crimefigures.pipeline import tables
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import Interval
-from crimefigures.text import ledger
 
 # One-at-a-time ranges, wide enough to cover how a careful reader might read each hedge.
 HEDGE_SWEEP: dict[str, tuple[float, ...]] = {
@@ -135,13 +133,17 @@ def tornado(swept: pd.DataFrame, ratio_ids: Sequence[str]) -> pd.DataFrame:
     order = table.assign(_rank=table["ratio_id"].map(list(ratio_ids).index))
     table = order.sort_values(["_rank", "swing", "factor"], ascending=[True, False, True],
                               kind="mergesort").drop(columns="_rank").reset_index(drop=True)
-    return ledger.validate(table, RANGES_SCHEMA, "ranges")
+    return tables.validate(table, RANGES_SCHEMA, "ranges")
 
 
 # --- consistency checks --------------------------------------------------------------------
 
 
 CHECK_COLUMNS = ("check_id", "question", "inputs", "result", "status")
+CHECKS_SCHEMA = pa.DataFrameSchema(
+    {**{c: pa.Column(str) for c in CHECK_COLUMNS[:-1]},
+     "status": pa.Column(str, pa.Check.isin(["pass", "flag"]))},
+    strict=True, ordered=True, unique=["check_id"])
 
 
 def _fmt(interval: Interval, unit: str = "") -> str:
@@ -244,6 +246,12 @@ def _run_check(check: CheckSpec, quantities, ratios, ratio_units, file: str) -> 
 
 STATEMENT_COLUMNS = ("statement_id", "statement", "ratio_id", "condition", "settings_tried",
                      "settings_holding", "verdict", "fails_under")
+STATEMENTS_SCHEMA = pa.DataFrameSchema(
+    {**{c: pa.Column(str) for c in STATEMENT_COLUMNS[:4]},
+     # coerced so a story that declares no statements writes an empty table
+     **{c: pa.Column(int, pa.Check.ge(0), coerce=True) for c in STATEMENT_COLUMNS[4:6]},
+     "verdict": pa.Column(str), "fails_under": pa.Column(str)},
+    strict=True, ordered=True, unique=["statement_id"])
 
 
 def what_survives(swept: pd.DataFrame, statements: Sequence[StatementSpec]) -> pd.DataFrame:
@@ -280,16 +288,3 @@ def survival_summary(statements: pd.DataFrame) -> str:
         lines.append(f"  - {row.statement} ({row.settings_holding} of {row.settings_tried}; "
                      f"fails under {row.fails_under})")
     return "\n".join(lines)
-
-
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    return atomic.write_csv(path, frame)
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    file = paths.resolve(path)
-    try:
-        return pd.read_csv(file, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError("file not found (run notebook 03 first)",
-                         file=paths.relative(file)) from None

@@ -26,7 +26,7 @@ import pandera.pandas as pa
 from crimefigures.analysis import reference
 from crimefigures.analysis.spec import AnalysisSpec, RatioSpec
 from crimefigures.errors import CrimefiguresError, InputError, ParameterError
-from crimefigures.pipeline import atomic, params, paths
+from crimefigures.pipeline import atomic, params, paths, tables
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import (
     DISTRIBUTIONS,
@@ -36,7 +36,6 @@ from crimefigures.quantities.uncertainty import (
     analysis_interval,
     summarise,
 )
-from crimefigures.text import ledger
 
 RATIO_COLUMNS = ("ratio_id", "description", "numerator", "denominator", "unit", "low", "high",
                  "mc_p05", "mc_p50", "mc_p95", "mc_mean", "distribution", "draws", "seed",
@@ -255,7 +254,7 @@ def compute_ratios(
             "weo_vintage": settings.weo_vintage if settings.gdp_source == "imf_weo" else "",
             "gdp_year": settings.gdp_year,
         })
-    return ledger.validate(pd.DataFrame(rows, columns=list(RATIO_COLUMNS)), RATIOS_SCHEMA,
+    return tables.validate(pd.DataFrame(rows, columns=list(RATIO_COLUMNS)), RATIOS_SCHEMA,
                            "ratios")
 
 
@@ -275,21 +274,6 @@ def term_table(figures: pd.DataFrame, settings: Settings, table: pd.DataFrame,
           "unit": str(t.unit), "what": t.label, "source": t.source}
          for k, t in terms.items()]
     ).set_index("term")
-
-
-def write_ratios(ratios: pd.DataFrame, output_path: str | Path) -> Path:
-    ledger.validate(ratios, RATIOS_SCHEMA, paths.relative(output_path))
-    return atomic.write_csv(output_path, ratios)
-
-
-def read_ratios(path: str | Path) -> pd.DataFrame:
-    file = paths.resolve(path)
-    try:
-        frame = pd.read_csv(file, keep_default_na=False, dtype={"weo_vintage": str})
-    except FileNotFoundError:
-        raise InputError("file not found (run notebook 02 first)",
-                         file=paths.relative(file)) from None
-    return ledger.validate(frame, RATIOS_SCHEMA, paths.relative(file))
 
 
 # --- settings travel with the data ---------------------------------------------------------

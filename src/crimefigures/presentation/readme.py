@@ -69,17 +69,6 @@ def _gdp_vintage(ratio: pd.Series, language: str) -> str:
     return message("readme_gdp_world_bank", language)
 
 
-# --- reading the processed tables --------------------------------------------------------
-
-def _table(story: str, name: str) -> pd.DataFrame:
-    path = paths.resolve(registry.path(name, story))
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    except FileNotFoundError:
-        raise InputError("missing; run `python -m crimefigures run` first",
-                         file=paths.relative(path)) from None
-
-
 def _ratio_range(row: pd.Series, language: str) -> str:
     """A ratio's exact interval in its own unit: percent, money or a plain rate."""
     unit = str(row["unit"])
@@ -170,9 +159,9 @@ def findings_sentences(story: str, language: str = "en") -> list[str]:
     """A story's findings; every number in them comes from ``data/processed/<story>/``, every
     phrase from the catalogue, every number's wording from the wording module."""
     return [
-        *_headline_sentences(story, _table(story, "ratios"), language),
-        _fact_check_sentence(_table(story, "fact_check"), language),
-        *_statements_sentences(_table(story, "statements"), language),
+        *_headline_sentences(story, registry.read("ratios", story), language),
+        _fact_check_sentence(registry.read("fact_check", story), language),
+        *_statements_sentences(registry.read("statements", story), language),
     ]
 
 

@@ -278,23 +278,18 @@ def _source_name(source: object, sources: dict[str, dict[str, str]]) -> str:
 
 # --- data, sources, fact-check -------------------------------------------------------------
 
-def _read_csv(relative_path: str) -> list[dict[str, str]]:
-    path = paths.resolve(relative_path)
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise InputError("not found", file=relative_path) from None
-
-
 def _link_target(url: str) -> str:
     """``url`` if it is safe to link to (http, https, mailto), else empty."""
     scheme = url.strip().partition(":")[0].lower()
     return url.strip() if ":" in url and scheme in LINK_SCHEMES else ""
 
 
-def read_sources(story: str) -> list[dict[str, str]]:
-    rows = _read_csv(registry.path("sources", story))
+def _records(name: str, story: str) -> list[dict[str, Any]]:
+    return registry.read(name, story).to_dict("records")
+
+
+def read_sources(story: str) -> list[dict[str, Any]]:
+    rows = _records("sources", story)
     return [{**row, "href": _link_target(row.get("url") or "")} for row in rows]
 
 
@@ -312,11 +307,10 @@ def add_data_files(site: Site, story: str) -> list[dict[str, Any]]:
     return entries
 
 
-def fact_check_rows(story: str) -> list[dict[str, str]]:
-    path = paths.resolve(registry.path("fact_check", story))
-    if not path.is_file():
+def fact_check_rows(story: str) -> list[dict[str, Any]]:
+    if not paths.resolve(registry.path("fact_check", story)).is_file():
         return []
-    rows = _read_csv(paths.relative(path))
+    rows = _records("fact_check", story)
     return [{**row, "source_url": _link_target(row.get("source_url") or ""),
              "verdict_text": row.get("verdict", "").replace("_", " ")} for row in rows]
 

@@ -498,7 +498,9 @@ def interval_text(low: float, high: float, unit: str, language: str) -> str:
     """An interval in its unit as the figures write it: '$2–3 trillion', '63–95%', '1.2–1.8
     per 1,000 inhabitants' (``unit`` as ratios.csv or a term table records it)."""
     if unit in ("USD", "US dollars"):
-        return money_range(low, high, language)
+        # "$3.05 trillion", not "$3.05–3.05 trillion", when both ends round alike
+        same = money_text(low, language) == money_text(high, language)
+        return money_text(low, language) if same else money_range(low, high, language)
     if unit in ("fraction", "a pure number"):
         return percent_range(low, high, language)
     return f"{value_range(low, high, unit, language)} {unit}"
@@ -520,7 +522,9 @@ def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
     def safe(write):
         return lambda v: "" if v is None or v != v else write(v)  # NaN is not equal to itself
 
-    formats = {}
+    # a float column no pattern names still reads as a number, not as "0.100000"
+    formats = {c: safe(lambda v: format_number(v, language, 4))
+               for c in frame.select_dtypes("float").columns}
     formats |= {c: safe(lambda v: money_text(v, language)) for c in pick(money)}
     formats |= {c: safe(lambda v: percent_text(v, language)) for c in pick(percent)}
     formats |= {c: safe(lambda v: format_number(v, language, 1) + "%") for c in pick(points)}
@@ -530,7 +534,66 @@ def styled(frame: Any, language: str = "en", *, money: Sequence[str] = (),
     from IPython.display import HTML
 
     tag = hashlib.sha256("|".join(map(str, frame.columns)).encode()).hexdigest()[:8]
-    return HTML(frame.style.format(formats).set_uuid(f"cf{tag}").to_html())
+    return HTML(frame.style.format(formats, na_rep="").set_uuid(f"cf{tag}").to_html())
+
+
+def figure_value(value: float, unit: str, language: str) -> str:
+    """One parsed figure in its unit: '$3 trillion', '2.77 trillion EUR', '40%', '3,500'
+    (``unit`` as figures.csv records it: a currency code, ``percent`` or ``count``)."""
+    if unit == "USD":
+        return money_text(value, language)
+    if unit == "percent":  # already in percent, not a share of one
+        return percent_text(value / 100, language)
+    digits = money_digits(value) if abs(value) >= 1e6 else number_digits(value)
+    amount = format_amount(value, language, digits=digits)
+    return amount if unit == "count" else f"{amount} {unit}"
+
+
+def figure_interval(low: float, high: float, unit: str, language: str) -> str:
+    """An interval of a figure in its unit: '$1.5–3 trillion', '36–44%', '3,150–3,500'."""
+    if unit == "percent":
+        return interval_text(low / 100, high / 100, "fraction", language)
+    if unit == "count":
+        return value_range(low, high, unit, language)
+    return interval_text(low, high, unit, language)
+
+
+def figure_table(figures: Any, language: str = "en") -> Any:
+    """The parsed figures a reader checks first, each number written in its unit; an open
+    end ("up to" has no low) stays blank."""
+    shown = figures[["claim_id", "figure_text", "bound", "low", "point", "high", "unit",
+                     "noun", "attributed_to"]].set_index("claim_id")
+    for column in ("low", "point", "high"):
+        shown[column] = ["" if value != value else figure_value(value, unit, language)
+                         for value, unit in zip(shown[column], shown["unit"], strict=True)]
+    return styled(shown, language)
+
+
+def fact_check_table(comparison: Any, figures: Any, language: str = "en") -> Any:
+    """The article's interval beside its source's, both in the article figure's unit, with
+    the computed relations and the verdict."""
+    units = figures.set_index("claim_id")["unit"]
+    shown = comparison.set_index("claim_id")
+    for side in ("article", "source"):
+        shown[f"{side} interval"] = [
+            figure_interval(row[f"{side}_low"], row[f"{side}_high"], units[claim], language)
+            for claim, row in shown.iterrows()]
+    return styled(shown[["figure_text", "article interval", "source_figure_text",
+                         "source interval", "source_publisher", "position", "hedge_change",
+                         "departures", "verdict", "verdict_basis"]], language)
+
+
+def tornado_table(tornado: Any, ratios: Any, language: str = "en") -> Any:
+    """The sensitivity sweep: each ratio's median at its baseline and at the ends of each
+    setting's range, in the ratio's unit, and how far it moves (a share of the baseline)."""
+    units = ratios.set_index("ratio_id")["unit"]
+    shown = tornado.copy()
+    for column in ("baseline_p50", "min_p50", "max_p50"):
+        shown[column] = [interval_text(value, value, str(units[ratio]), language)
+                         for ratio, value in zip(shown["ratio_id"], shown[column], strict=True)]
+    return styled(shown.set_index(["ratio_id", "factor"])[
+        ["baseline_p50", "min_p50", "max_p50", "setting_at_min", "setting_at_max",
+         "relative_swing"]], language, percent=["relative_swing"])
 
 
 def ratio_table(ratios: Any, language: str = "en") -> Any:
@@ -547,7 +610,7 @@ def ratio_table(ratios: Any, language: str = "en") -> Any:
             "90% of draws": interval_text(row.mc_p05, row.mc_p95, unit, language),
             "median": interval_text(row.mc_p50, row.mc_p50, unit, language),
         })
-    return pd.DataFrame(rows).set_index("ratio")
+    return styled(pd.DataFrame(rows).set_index("ratio"), language)
 
 
 def term_table(terms: Any, language: str = "en") -> Any:
@@ -555,4 +618,4 @@ def term_table(terms: Any, language: str = "en") -> Any:
     shown = terms.copy()
     shown.insert(1, "interval", [interval_text(r.low, r.high, r.unit, language)
                                  for r in terms.itertuples()])
-    return shown.drop(columns=["low", "high"])
+    return styled(shown.drop(columns=["low", "high"]), language)

@@ -3,7 +3,8 @@
 The ledger is typed by a person (quotes, attributions, sources); the numbers are
 not: they come from :func:`crimefigures.text.parse.parse_figure` applied to each
 claim's ``figure_text``. Every check here fails with one line naming the file,
-the row (as a CSV line number, header = line 1) and the field.
+the row (as a CSV line number, header = line 1) and the field. The files are read and
+written through :mod:`crimefigures.pipeline.registry` with the schemas below.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures.errors import InputError, ParseError
-from crimefigures.pipeline import atomic, paths
+from crimefigures.pipeline import paths, registry, tables
 from crimefigures.text.article import read_article
 from crimefigures.text.extract import extract_figures, find_number_tokens
 from crimefigures.text.parse import FIGURE_FIELDS, parse_figure
@@ -47,50 +48,44 @@ def _text(**checks) -> pa.Column:
     return pa.Column(str, nullable=False, **checks)
 
 
-CLAIMS_SCHEMA = pa.DataFrameSchema(
-    {
-        "claim_id": _text(checks=pa.Check.str_matches(r"^[A-Za-z0-9_\-]+$"), unique=True),
-        "quote": _text(),
-        "figure_text": _text(),
-        "measure": _text(checks=pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
-        "geography": _text(),
-        "period": _text(),
-        "attributed_to": _text(),
-        "reported_by": _text(),
-        "primary_source_id": _text(),
-        "status": _text(checks=pa.Check.isin(["draft", "reviewed"])),
-        "notes": _text(),
-    },
-    strict=True,
-    ordered=True,
-)
+def ledger_schema(columns: dict[str, pa.Column], required: tuple[str, ...]) -> pa.DataFrameSchema:
+    """A typed ledger file: exactly these columns in this order, ``required`` never blank."""
+    return pa.DataFrameSchema(columns, strict=True, ordered=True,
+                              metadata={"required": required})
 
-SOURCES_SCHEMA = pa.DataFrameSchema(
-    {
-        "source_id": _text(checks=pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True),
-        "publisher": _text(),
-        "title": _text(),
-        "date_published": _text(checks=pa.Check.str_matches(_DATE)),
-        "url": _text(checks=pa.Check.str_matches(r"^https?://\S+$")),
-        "date_accessed": _text(checks=pa.Check.str_matches(_DATE)),
-        "kind": _text(checks=pa.Check.isin(list(SOURCE_KINDS))),
-        "access": _text(checks=pa.Check.isin(list(SOURCE_ACCESS))),
-        "notes": _text(),
-    },
-    strict=True,
-    ordered=True,
-)
 
-IGNORED_SCHEMA = pa.DataFrameSchema(
-    {
-        "text": _text(),
-        "occurrence": pa.Column(int, pa.Check.ge(1)),
-        "category": _text(checks=pa.Check.isin(list(IGNORED_CATEGORIES))),
-        "reason": _text(),
-    },
-    strict=True,
-    ordered=True,
-)
+CLAIMS_SCHEMA = ledger_schema({
+    "claim_id": _text(checks=pa.Check.str_matches(r"^[A-Za-z0-9_\-]+$"), unique=True),
+    "quote": _text(),
+    "figure_text": _text(),
+    "measure": _text(checks=pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
+    "geography": _text(),
+    "period": _text(),
+    "attributed_to": _text(),
+    "reported_by": _text(),
+    "primary_source_id": _text(),
+    "status": _text(checks=pa.Check.isin(["draft", "reviewed"])),
+    "notes": _text(),
+}, CLAIM_REQUIRED)
+
+SOURCES_SCHEMA = ledger_schema({
+    "source_id": _text(checks=pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True),
+    "publisher": _text(),
+    "title": _text(),
+    "date_published": _text(checks=pa.Check.str_matches(_DATE)),
+    "url": _text(checks=pa.Check.str_matches(r"^https?://\S+$")),
+    "date_accessed": _text(checks=pa.Check.str_matches(_DATE)),
+    "kind": _text(checks=pa.Check.isin(list(SOURCE_KINDS))),
+    "access": _text(checks=pa.Check.isin(list(SOURCE_ACCESS))),
+    "notes": _text(),
+}, SOURCE_REQUIRED)
+
+IGNORED_SCHEMA = ledger_schema({
+    "text": _text(),
+    "occurrence": pa.Column(int, pa.Check.ge(1)),
+    "category": _text(checks=pa.Check.isin(list(IGNORED_CATEGORIES))),
+    "reason": _text(),
+}, IGNORED_REQUIRED)
 
 FIGURES_SCHEMA = pa.DataFrameSchema(
     {
@@ -113,81 +108,9 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
     strict=True,
     ordered=True,
     unique=["claim_id"],
+    # a figure with no counted noun or no hedge has none, not an empty word
+    metadata={"blank_is_missing": ("noun", "hedge")},
 )
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...],
-               schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """A ledger CSV with exact columns, no blank required field, and a valid schema."""
-    file = paths.resolve(path)
-    name = paths.relative(file)
-    try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=name) from None
-    except pd.errors.EmptyDataError:
-        raise InputError("file is empty", file=name) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=name) from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError("missing column", file=name, row=1, field=missing[0])
-    extra = [c for c in frame.columns if c not in columns]
-    if extra:
-        raise InputError(f"unexpected column (expected {', '.join(columns)})", file=name,
-                         row=1, field=extra[0])
-    frame = frame[list(columns)]
-    key = columns[0]
-    if key.endswith("_id"):
-        repeated = frame.index[frame[key].duplicated()]
-        if len(repeated):
-            first = int(frame.index[frame[key] == frame.loc[repeated[0], key]][0]) + 2
-            raise InputError(f"duplicate {key} {frame.loc[repeated[0], key]!r} (first on row "
-                             f"{first})", file=name, row=int(repeated[0]) + 2, field=key)
-    for column in required:
-        blank = frame.index[frame[column].str.strip() == ""]
-        if len(blank):
-            raise InputError("required field is blank", file=name, row=int(blank[0]) + 2,
-                             field=column)
-    if "occurrence" in frame:
-        bad = frame.index[~frame["occurrence"].str.fullmatch(r"\d+")]
-        if len(bad):
-            raise InputError("not a whole number", file=name, row=int(bad[0]) + 2,
-                             field="occurrence")
-        frame["occurrence"] = frame["occurrence"].astype(int)
-    return validate(frame, schema, name)
-
-
-def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, name: str) -> pd.DataFrame:
-    """Run a pandera schema and turn its first failure into one line."""
-    try:
-        return schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        first = cases.iloc[0]
-        index = first.get("index")
-        row = int(index) + 2 if pd.notna(index) else None
-        column = first.get("column")
-        field = str(column) if pd.notna(column) else None
-        check = str(first.get("check"))
-        value = first.get("failure_case")
-        raise InputError(f"fails check {check} (value {value!r})", file=name, row=row,
-                         field=field) from None
-
-
-def read_claims(path: str | Path) -> pd.DataFrame:
-    return read_table(path, CLAIM_COLUMNS, CLAIM_REQUIRED, CLAIMS_SCHEMA)
-
-
-def read_sources(path: str | Path) -> pd.DataFrame:
-    return read_table(path, SOURCE_COLUMNS, SOURCE_REQUIRED, SOURCES_SCHEMA)
-
-
-def read_ignored(path: str | Path) -> pd.DataFrame:
-    return read_table(path, IGNORED_COLUMNS, IGNORED_REQUIRED, IGNORED_SCHEMA)
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -340,12 +263,12 @@ def build_figures(
     """One row per claim: the ledger columns, the parse fields and the figure's span."""
     article = read_article(article_path)
     claims_name = paths.relative(claims_path)
-    claims = read_claims(claims_path)
+    claims = registry.read("claims", path=claims_path)
     if claims.empty:
         raise InputError("no claims: the file has a header but no rows", file=claims_name,
                          row=2)
-    sources = read_sources(sources_path)
-    ignored = read_ignored(ignored_path)
+    sources = registry.read("sources", path=sources_path)
+    ignored = registry.read("ignored", path=ignored_path)
     check_sources(claims, sources, claims_name)
     spans = claim_spans(article, claims, claims_name)
     accounted = spans + ignored_spans(article, ignored, paths.relative(ignored_path))
@@ -355,35 +278,7 @@ def build_figures(
     figures["span_end"] = [s.end for s in spans]
     for column in ("low", "high", "point"):
         figures[column] = figures[column].astype(float)
-    return validate(figures[list(FIGURE_COLUMNS)], FIGURES_SCHEMA, "figures")
-
-
-def write_figures(figures: pd.DataFrame, output_path: str | Path) -> Path:
-    validate(figures, FIGURES_SCHEMA, paths.relative(output_path))
-    return atomic.write_csv(output_path, figures)
-
-
-def read_figures(path: str | Path) -> pd.DataFrame:
-    """The processed figures table, typed and validated."""
-    file = paths.resolve(path)
-    try:
-        frame = pd.read_csv(file, keep_default_na=True,
-                            dtype={c: str for c in (*CLAIM_COLUMNS, "bound", "unit", "noun",
-                                                    "hedge")})
-    except FileNotFoundError:
-        raise InputError("file not found (run notebook 01 first)",
-                         file=paths.relative(file)) from None
-    for column in CLAIM_COLUMNS:
-        frame[column] = frame[column].fillna("")
-    for column in ("low", "high", "point"):
-        frame[column] = frame[column].astype(float)
-    return validate(frame, FIGURES_SCHEMA, paths.relative(file))
-
-
-def summary_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """The columns a reader checks first, for display in the notebook."""
-    return figures[["claim_id", "figure_text", "bound", "low", "point", "high", "unit", "noun",
-                    "attributed_to"]].set_index("claim_id")
+    return tables.validate(figures[list(FIGURE_COLUMNS)], FIGURES_SCHEMA, "figures")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -419,6 +314,6 @@ def draft_ledger(article_path: str | Path, out_dir: str | Path) -> list[Path]:
                                  "category": "other", "reason": "to review"})
     ignored = pd.DataFrame(ignored_rows, columns=list(IGNORED_COLUMNS))
     out.mkdir(parents=True, exist_ok=True)
-    atomic.write_csv(targets[0], claims)
-    atomic.write_csv(targets[1], ignored)
+    registry.write("claims", claims, path=targets[0])
+    registry.write("ignored", ignored, path=targets[1])
     return targets

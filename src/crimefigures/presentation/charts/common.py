@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from crimefigures.analysis import factcheck, ranges, ratios, reference
-from crimefigures.analysis.spec import AnalysisSpec, load_spec
+from crimefigures.analysis import ratios, reference
+from crimefigures.analysis.spec import AnalysisSpec
 from crimefigures.errors import InputError
-from crimefigures.pipeline import paths
+from crimefigures.pipeline import paths, registry
 from crimefigures.presentation import style
 from crimefigures.presentation.wording import (
     format_amount,
@@ -36,7 +36,7 @@ from crimefigures.presentation.wording import (
 )
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import Interval, analysis_interval
-from crimefigures.text import ledger, parse
+from crimefigures.text import parse
 
 HISTOGRAM_BINS = 40
 WAFFLE_SIDE = 100  # squares per side: the unit chart splits one unit of the large amount
@@ -83,17 +83,10 @@ TABLE_NAMES = ("figures", "ratios", "settings", "fact_check", "ranges", "sources
 
 def load_tables(files: Mapping[str, str | Path]) -> Tables:
     """Read and validate every input of notebook 04 (``files`` maps table names to paths)."""
-    return Tables(
-        figures=ledger.read_figures(files["figures"]),
-        ratios=ratios.read_ratios(files["ratios"]),
-        fact_check=factcheck.read_comparison(files["fact_check"]),
-        ranges=ranges.read_table(files["ranges"]),
-        sources=ledger.read_sources(files["sources"]),
-        reference=reference.load_reference(files["reference"]),
-        settings=ratios.read_settings(files["settings"]),
-        spec=load_spec(files["analysis"]),
-        files={name: paths.relative(files[name]) for name in TABLE_NAMES},
-    )
+    read = {name: registry.read(name, path=files[name]) for name in TABLE_NAMES}
+    return Tables(**{name: read[name] for name in TABLE_NAMES if name != "analysis"},
+                  spec=read["analysis"],
+                  files={name: paths.relative(files[name]) for name in TABLE_NAMES})
 
 
 @dataclass(frozen=True)
