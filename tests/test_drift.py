@@ -161,6 +161,30 @@ def test_parquet_partitions_give_the_same_figures(tmp_path: Path):
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+def test_the_streamed_drift_is_the_drift_of_the_corpus_in_memory(tmp_path: Path, found):
+    """Aligned one partition at a time (a text a partition), the drift table and the unaligned
+    file are those of the whole corpus at once, and the counts read back agree."""
+    from crimefigures.pipeline import atomic
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(len(TEXTS)):
+        TEXTS.iloc[[number]].to_parquet(folder / f"part.{number}.parquet")
+    table, unaligned = _drift(found)
+    atomic.write_csv(tmp_path / "whole.csv", unaligned)
+    streamed = drift.stream_drift(str(folder), CLAIMS, COMPARISON, QUOTES,
+                                  str(tmp_path / "streamed.csv"))
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert atomic.csv_bytes(streamed.table) == atomic.csv_bytes(table)
+    assert (streamed.texts, streamed.outlets) == (4, 4)
+    assert streamed.unaligned["figures"].to_dict() == {"no claim has its unit, noun and value": 3}
+    atomic.write_csv(tmp_path / "drift.csv", table)
+    back = drift.read_streamed(str(tmp_path / "drift.csv"), str(tmp_path / "streamed.csv"),
+                               str(folder))
+    assert (back.texts, back.outlets) == (4, 4)
+    assert back.unaligned.equals(streamed.unaligned)
+
+
 def test_a_corpus_without_a_text_column_is_refused(tmp_path: Path):
     from crimefigures.errors import InputError
 

@@ -31,8 +31,10 @@ retelling names who says it, and no name shares a word or an initialism with the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -40,6 +42,7 @@ from typing import Any, Final
 import pandas as pd
 
 from crimefigures.analysis.factcheck import hedge_change
+from crimefigures.pipeline import atomic
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import Interval, analysis_interval
 from crimefigures.text import corpus, parse
@@ -54,6 +57,7 @@ STOPWORDS: Final = frozenset((
     "each", "year", "annually"))
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _NAME_WORD_RE = re.compile(r"[A-Za-z][\w-]*")
+UNALIGNED_CHUNK: Final = 100_000  # rows of drift_unaligned.csv read at once
 UNALIGNED_COLUMNS: Final = ("url", "outlet", "published", "language", "figure", "text", "bound",
                             "unit", "noun", "sentence", "reason")
 
@@ -364,11 +368,22 @@ def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | Non
 
 def primary_dates(aligned: pd.DataFrame, texts: pd.DataFrame) -> dict[str, str]:
     """Date words anywhere in the primary texts (role 'primary') that carry each claim."""
+    return claim_dates(aligned, primary_text_dates(texts, set(aligned["url"])))
+
+
+def primary_text_dates(texts: pd.DataFrame, urls: set[str]) -> dict[str, str]:
+    """Date words of each primary text (role 'primary') among ``urls``, by url."""
     if "role" not in texts.columns:
         return {}
-    primary = texts[texts["role"] == PRIMARY_ROLE].set_index("url")["text"]
-    carried = aligned[aligned["url"].isin(primary.index)]
-    return {claim_id: _merge(corpus.date_words(primary[url]) for url in group["url"])
+    primary = texts[(texts["role"] == PRIMARY_ROLE) & texts["url"].isin(urls)]
+    return {url: corpus.date_words(text) for url, text in zip(primary["url"], primary["text"],
+                                                              strict=True)}
+
+
+def claim_dates(aligned: pd.DataFrame, dates: Mapping[str, str]) -> dict[str, str]:
+    """Each claim's date words from the primary texts that carry it (``dates`` by url)."""
+    carried = aligned[aligned["url"].isin(list(dates))]
+    return {claim_id: _merge(dates[url] for url in group["url"])
             for claim_id, group in carried.groupby("claim_id")}
 
 
@@ -376,11 +391,92 @@ def figure_drift(found: pd.DataFrame, texts: pd.DataFrame, figures: pd.DataFrame
                  comparison: pd.DataFrame, fact_checks: pd.DataFrame
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The drift table and the unaligned figures, from the corpus's figures (``found``), its
-    texts, and the story's figures, fact-check comparison and source quotes."""
+    texts, and the story's figures, fact-check comparison and source quotes (a corpus held in
+    memory; :func:`stream_drift` reads one partition at a time)."""
     claims = references(figures, comparison, fact_checks)
     aligned, unaligned = align(found, claims)
     claims = references(figures, comparison, fact_checks, primary_dates(aligned, texts))
     return drift_table(aligned, claims, publication_order(found)), unaligned
+
+
+@dataclass(frozen=True)
+class PartitionDrift:
+    """What one corpus partition gives the drift table: small whatever the partition's size,
+    except the unaligned figures, which are written out and dropped."""
+
+    aligned: list[dict[str, Any]]
+    unaligned: pd.DataFrame
+    keys: pd.DataFrame  # url, published, role of each text with a figure (publication order)
+    dates: dict[str, str]  # date words of the primary texts that carry a claim, by url
+    texts: int
+    outlets: frozenset[str]
+
+
+def partition_drift(texts: pd.DataFrame, claims: list[Reference]) -> PartitionDrift:
+    """One corpus partition's figures, aligned to the claims (runs on a Dask worker). A text
+    is one row, so its figures never straddle two partitions."""
+    found = corpus.partition_figures(texts)
+    aligned, unaligned = align(found, claims)
+    return PartitionDrift(
+        aligned=aligned.to_dict("records"), unaligned=unaligned,
+        keys=found.drop_duplicates("url")[["url", "published", "role"]],
+        dates=primary_text_dates(texts, set(aligned["url"])), texts=len(texts),
+        outlets=frozenset(texts["outlet"].dropna()))
+
+
+@dataclass(frozen=True)
+class StreamedDrift:
+    """The drift table and what the notebook says about the corpus it came from."""
+
+    table: pd.DataFrame
+    texts: int
+    outlets: int
+    unaligned: pd.DataFrame  # figures that align to no claim, counted by reason
+
+
+def stream_drift(path: str, figures: pd.DataFrame, comparison: pd.DataFrame,
+                 fact_checks: pd.DataFrame, unaligned_output: str, scheduler: str = ""
+                 ) -> StreamedDrift:
+    """:func:`figure_drift` over a corpus read and aligned partition by partition on Dask
+    (:func:`crimefigures.text.corpus.iter_partitions`): the unaligned figures stream to
+    ``unaligned_output``; only the aligned figures and one key per text are kept."""
+    claims = references(figures, comparison, fact_checks)
+    aligned: list[dict[str, Any]] = []
+    keys, dates, reasons = [], {}, Counter[str]()
+    texts, outlets = 0, set()
+    with atomic.open_binary(unaligned_output) as handle:
+        parts = corpus.iter_partitions(path, functools.partial(partition_drift, claims=claims),
+                                       scheduler)
+        for number, part in enumerate(parts):
+            text = atomic.csv_bytes(part.unaligned)
+            handle.write(text if number == 0 else text.split(b"\n", 1)[1])
+            aligned += part.aligned
+            keys.append(part.keys)
+            dates |= part.dates
+            reasons.update(part.unaligned["reason"])
+            texts, outlets = texts + part.texts, outlets | part.outlets
+    carried = pd.DataFrame(aligned, columns=[*corpus.FIGURE_COLUMNS, "claim_id", "similarity"])
+    claims = references(figures, comparison, fact_checks, claim_dates(carried, dates))
+    order = publication_order(pd.concat(keys, ignore_index=True))
+    return StreamedDrift(drift_table(carried, claims, order), texts, len(outlets),
+                         _reason_table(reasons))
+
+
+def _reason_table(reasons: Counter[str]) -> pd.DataFrame:
+    counts = pd.Series(dict(sorted(reasons.items())), dtype="int64", name="figures")
+    return counts.rename_axis("reason").to_frame()
+
+
+def read_streamed(drift_path: str, unaligned_path: str, corpus_path: str, scheduler: str = ""
+                  ) -> StreamedDrift:
+    """What :func:`stream_drift` returned, from the tables it wrote and a count of the corpus's
+    texts (the unaligned figures are counted a chunk at a time, never held whole)."""
+    reasons = Counter[str]()
+    for chunk in pd.read_csv(unaligned_path, usecols=["reason"], dtype=str,
+                             keep_default_na=False, chunksize=UNALIGNED_CHUNK):
+        reasons.update(chunk["reason"])
+    texts, outlets = corpus.count_texts(corpus_path, scheduler)
+    return StreamedDrift(read_drift(drift_path), texts, outlets, _reason_table(reasons))
 
 
 # --- where each departure entered the chain --------------------------------------------------
@@ -480,5 +576,3 @@ def read_drift(path: str) -> pd.DataFrame:
                        dtype={c: str for c in DRIFT_COLUMNS if c not in (*numbers, "order")})
 
 
-def read_unaligned(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, dtype=str)
