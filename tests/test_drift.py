@@ -117,6 +117,52 @@ def test_attribution_changes_when_no_name_is_shared():
     assert drift.attribution_change("", "Agency") == ""
 
 
+def test_a_speaker_for_a_body_is_found_in_the_forms_retellings_write():
+    said = {
+        "the Agency's chief Jane Roe said": ("roe", "Agency"),
+        "according to Agency secretary-general Jane Roe": ("roe", "Agency"),
+        "AGENCY Secretary General Jäne Röe said": ("roe", "AGENCY"),
+        "Jane Roe, spokesperson of the Agency of Labour, said": ("roe", "Agency of Labour"),
+        "Jane Roe, the Agency’s director, said": ("roe", "Agency"),
+        "UN labour rights chief Jane Roe said": ("roe", "UN"),
+    }
+    for text, pair in said.items():
+        assert corpus.affiliations(text) == {pair}, text
+    # a day is not a speaker, and a post without a name names no one
+    assert corpus.affiliations("On Wednesday, the director of the Agency said") == set()
+    assert corpus.affiliations("the head of the Agency said") == set()
+
+
+def test_a_speaker_for_the_same_body_is_not_an_attribution_change():
+    bodies = drift.speakers(corpus.affiliations("said the Agency's spokesperson Jane Roe"))
+    assert bodies == {"roe": frozenset({"Agency"})}
+    assert drift.attribution_change("Agency", "Bureau; Jane Roe", bodies) == ""
+    assert drift.attribution_change("Roe", "Agency for Labour", bodies) == ""
+    assert drift.attribution_change("Mr Roe", "Agency", bodies) == ""
+    assert drift.attribution_change("Bureau", "Jane Roe", bodies) == "Jane Roe → Bureau"
+    # without the corpus saying whom Roe speaks for, a person is not the body
+    assert drift.attribution_change("Agency", "Jane Roe") == "Jane Roe → Agency"
+
+
+def test_the_drift_table_learns_whom_a_speaker_speaks_for_from_the_corpus():
+    texts = TEXTS.copy()
+    texts.loc[1, "text"] = ("At least 50,000 workers may be held in camps in Ruritania, the "
+                            "Agency's spokesperson Jane Roe said.")
+    texts.loc[3, "text"] = "At least 50,000 workers are held in Ruritania, Roe said."
+    table, _ = drift.figure_drift(corpus.partition_figures(texts), texts, CLAIMS, COMPARISON,
+                                  QUOTES)
+    rows = table[table["claim_id"] == "K1"].set_index("url")
+    assert rows.loc["u/copy", "attribution"] == "Roe"
+    assert rows.loc["u/copy", "attribution_vs_source"] == ""
+    assert rows.loc["u/wire", "attribution_vs_source"] == ""
+    assert rows.loc["u/copy", "attribution_vs_earliest"] == ""
+    alone = texts.drop(index=1)  # no text says whom Roe speaks for
+    table, _ = drift.figure_drift(corpus.partition_figures(alone), alone, CLAIMS, COMPARISON,
+                                  QUOTES)
+    copy = table[table["claim_id"] == "K1"].set_index("url").loc["u/copy"]
+    assert copy["attribution_vs_source"] == "Agency for Labour; Agency → Roe"
+
+
 def test_departures_say_where_a_change_entered_and_where_the_evidence_cannot_tell(found):
     table, _ = _drift(found)
     entries = drift.departures(table).set_index(["claim_id", "change"])

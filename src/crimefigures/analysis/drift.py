@@ -27,6 +27,9 @@ number (a written value differs by more than NUMBER_TOLERANCE), hedge (the bound
 way: floor, ceiling, about, exact), scope and date (words beside the figure that the reference
 does not have: words only dropped are not a change, retellings shorten), attribution (the
 retelling names who says it, and no name shares a word or an initialism with the reference's).
+A speaker counts as the body they speak for wherever the corpus or the story's quotes name their
+post there (:func:`crimefigures.text.corpus.affiliations`: "the Agency's chief Jane Roe"), so
+"Roe said" and "the Agency said" are one attribution, not a change.
 """
 
 from __future__ import annotations
@@ -277,16 +280,35 @@ def _initials(name: str) -> str:
     return "".join(capitals).lower() if len(capitals) > 1 else ""
 
 
-def _name_words(names: Any) -> set[str]:
+Speakers = Mapping[str, frozenset[str]]  # a speaker's surname key: the bodies they speak for
+
+
+def speakers(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """The bodies each speaker speaks for, from (surname key, body) pairs."""
+    found: dict[str, set[str]] = {}
+    for person, body in pairs:
+        found.setdefault(person, set()).add(body)
+    return {person: frozenset(bodies) for person, bodies in sorted(found.items())}
+
+
+def text_speakers(texts: Iterable[str]) -> set[tuple[str, str]]:
+    return {pair for text in texts if isinstance(text, str) for pair in corpus.affiliations(text)}
+
+
+def _name_words(names: Any, bodies: Speakers | None = None) -> set[str]:
     words = set()
     for name in _words(names):
-        words |= {w.lower() for w in _NAME_WORD_RE.findall(name)} | {_initials(name)}
+        for said in (name, *sorted((bodies or {}).get(corpus.person_key(name), ()))):
+            words |= {w.lower() for w in _NAME_WORD_RE.findall(said)} | {_initials(said)}
     return words - {""}
 
 
-def attribution_change(now: Any, before: Any) -> str:
-    """'before → now' when the retelling names someone that shares no word with before."""
-    if not _words(now) or not _words(before) or _name_words(now) & _name_words(before):
+def attribution_change(now: Any, before: Any, bodies: Speakers | None = None) -> str:
+    """'before → now' when the retelling names someone that shares no word with before, a
+    speaker standing for the bodies ``bodies`` gives them ("Roe" is "Agency" when Roe speaks
+    for the Agency)."""
+    if not _words(now) or not _words(before) or (
+            _name_words(now, bodies) & _name_words(before, bodies)):
         return ""
     return f"{before} → {now}"
 
@@ -303,7 +325,8 @@ def hedge_words(bound: str, text: str, before_bound: str, before_text: str) -> s
     return "" if change == "unchanged" else f"{before_text} → {text} ({change})"
 
 
-def _changes(row: Mapping[str, Any], ref: Mapping[str, Any]) -> dict[str, str]:
+def _changes(row: Mapping[str, Any], ref: Mapping[str, Any], bodies: Speakers
+             ) -> dict[str, str]:
     """What changed from ``ref`` (text, bound, values, scope, dates, names) to ``row``."""
     values = written_values(row["bound"], row["low"], row["high"], row["point"])
     return {
@@ -311,7 +334,7 @@ def _changes(row: Mapping[str, Any], ref: Mapping[str, Any]) -> dict[str, str]:
         "number": number_change(values, ref["values"], row["text"], ref["text"]),
         "scope": added_words(row["scope_words"], ref["scope"]),
         "date": added_words(row["date_words"], ref["dates"]),
-        "attribution": attribution_change(row["attribution"], ref["names"]),
+        "attribution": attribution_change(row["attribution"], ref["names"], bodies),
     }
 
 
@@ -334,10 +357,11 @@ def earliest(rows: pd.DataFrame) -> pd.Series | None:
     return None if dated.empty else dated.iloc[0]
 
 
-def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[str, int]
-                ) -> pd.DataFrame:
+def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[str, int],
+                bodies: Speakers | None = None) -> pd.DataFrame:
     """Claim × retelling: the figure as written and what changed against the primary source
-    and against the earliest retelling (columns DRIFT_COLUMNS)."""
+    and against the earliest retelling (columns DRIFT_COLUMNS); ``bodies`` names whom each
+    speaker speaks for (:func:`speakers`)."""
     by_id = {c.claim_id: c for c in claims}
     rows = []
     for claim_id in [c.claim_id for c in claims]:
@@ -346,15 +370,15 @@ def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[s
         carried = carried.sort_values(["order", "figure"])
         first = earliest(carried)
         for row in carried.to_dict("records"):
-            rows.append(_drift_row(row, by_id[claim_id], first))
+            rows.append(_drift_row(row, by_id[claim_id], first, bodies or {}))
     return pd.DataFrame(rows, columns=list(DRIFT_COLUMNS))
 
 
-def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | None
-               ) -> dict[str, Any]:
+def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | None,
+               bodies: Speakers) -> dict[str, Any]:
     interval = figure_interval(row)
-    vs_source = _changes(row, _source_ref(reference))
-    vs_first = (_changes(row, _row_ref(first)) if first is not None
+    vs_source = _changes(row, _source_ref(reference), bodies)
+    vs_first = (_changes(row, _row_ref(first), bodies) if first is not None
                 else dict.fromkeys(CHANGES, ""))
     record = {**row, "interval_low": interval.low, "interval_high": interval.high,
               "source_figure_text": reference.source_text,
@@ -396,7 +420,12 @@ def figure_drift(found: pd.DataFrame, texts: pd.DataFrame, figures: pd.DataFrame
     claims = references(figures, comparison, fact_checks)
     aligned, unaligned = align(found, claims)
     claims = references(figures, comparison, fact_checks, primary_dates(aligned, texts))
-    return drift_table(aligned, claims, publication_order(found)), unaligned
+    bodies = speakers(text_speakers([*texts["text"], *_quotes(claims)]))
+    return drift_table(aligned, claims, publication_order(found), bodies), unaligned
+
+
+def _quotes(claims: list[Reference]) -> list[str]:
+    return [quote for claim in claims for quote in claim.quotes]
 
 
 @dataclass(frozen=True)
@@ -410,6 +439,7 @@ class PartitionDrift:
     dates: dict[str, str]  # date words of the primary texts that carry a claim, by url
     texts: int
     outlets: frozenset[str]
+    speakers: frozenset[tuple[str, str]]  # (surname key, body) named in the partition's texts
 
 
 def partition_drift(texts: pd.DataFrame, claims: list[Reference]) -> PartitionDrift:
@@ -421,7 +451,8 @@ def partition_drift(texts: pd.DataFrame, claims: list[Reference]) -> PartitionDr
         aligned=aligned.to_dict("records"), unaligned=unaligned,
         keys=found.drop_duplicates("url")[["url", "published", "role"]],
         dates=primary_text_dates(texts, set(aligned["url"])), texts=len(texts),
-        outlets=frozenset(texts["outlet"].dropna()))
+        outlets=frozenset(texts["outlet"].dropna()),
+        speakers=frozenset(text_speakers(texts["text"])))
 
 
 @dataclass(frozen=True)
@@ -442,7 +473,7 @@ def stream_drift(path: str, figures: pd.DataFrame, comparison: pd.DataFrame,
     ``unaligned_output``; only the aligned figures and one key per text are kept."""
     claims = references(figures, comparison, fact_checks)
     aligned: list[dict[str, Any]] = []
-    keys, dates, reasons = [], {}, Counter[str]()
+    keys, dates, reasons, pairs = [], {}, Counter[str](), text_speakers(_quotes(claims))
     texts, outlets = 0, set()
     with atomic.open_binary(unaligned_output) as handle:
         parts = corpus.iter_partitions(path, functools.partial(partition_drift, claims=claims),
@@ -455,11 +486,12 @@ def stream_drift(path: str, figures: pd.DataFrame, comparison: pd.DataFrame,
             dates |= part.dates
             reasons.update(part.unaligned["reason"])
             texts, outlets = texts + part.texts, outlets | part.outlets
+            pairs |= part.speakers
     carried = pd.DataFrame(aligned, columns=[*corpus.FIGURE_COLUMNS, "claim_id", "similarity"])
     claims = references(figures, comparison, fact_checks, claim_dates(carried, dates))
     order = publication_order(pd.concat(keys, ignore_index=True))
-    return StreamedDrift(drift_table(carried, claims, order), texts, len(outlets),
-                         _reason_table(reasons))
+    return StreamedDrift(drift_table(carried, claims, order, speakers(pairs)), texts,
+                         len(outlets), _reason_table(reasons))
 
 
 def _reason_table(reasons: Counter[str]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ The words beside a figure come from its sentence, read with a small vocabulary:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -78,6 +79,23 @@ _ATTRIBUTION_RES: Final = (
     re.compile(rf"(?P<who>{_NAME})(?:'s?)?\s+(?:also\s+|further\s+|has\s+|had\s+)?(?:{_SAID})\b"),
 )
 
+# A speaker's post, written between the body and the name ("the Agency's chief Jane Roe") or
+# after the name ("Jane Roe, head of the Agency"): the speaker speaks for the body.
+TITLE_WORDS: Final = ("secretary-general", "secretary general", "director-general",
+                      "director general", "executive director", "director", "chief", "head",
+                      "spokesperson", "spokesman", "spokeswoman", "president", "chairman",
+                      "chairwoman", "chairperson", "chair", "commissioner", "minister",
+                      "official", "officer", "boss", "leader", "representative", "envoy")
+_TITLE = rf"(?i:(?:deputy\s+|assistant\s+|acting\s+)?(?:{'|'.join(TITLE_WORDS)}))"
+_POSSESSIVE = r"(?:'s|’s)?"
+_BODY_EDGES = re.compile(r"^(?:The|A|An)\s+|(?:'s|’s)$")
+_AFFILIATION_RES: Final = (
+    re.compile(rf"(?P<body>{_NAME}){_POSSESSIVE}\s+(?:[a-z]+\s+){{0,2}}{_TITLE}\s+"
+               rf"(?P<person>{_NAME})"),
+    re.compile(rf"(?P<person>{_NAME}),\s+(?:the\s+)?{_TITLE}\s+(?:of|at)\s+(?:the\s+)?"
+               rf"(?P<body>{_NAME})"),
+    re.compile(rf"(?P<person>{_NAME}),\s+(?:the\s+)?(?P<body>{_NAME})(?:'s|’s)\s+{_TITLE}\b"),
+)
 
 def _unique(words: list[str]) -> str:
     return WORD_SEPARATOR.join(dict.fromkeys(w for w in words if w))
@@ -110,6 +128,30 @@ def attribution(sentence: str) -> str:
     return _unique([who.rstrip(".") for _, who in found
                     if not _NOT_PLACES.match(who.split()[0])])
 
+
+
+def person_key(name: str) -> str:
+    """A speaker's surname, lower-cased and without accents ('Jürgen Roe', 'Mr Roe': 'roe')."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", name)
+    if not words:
+        return ""
+    folded = unicodedata.normalize("NFKD", words[-1])
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
+def affiliations(text: str) -> set[tuple[str, str]]:
+    """(speaker's surname key, body) for each speaker the text names with a post at a body:
+    "the Agency's chief Jane Roe said" gives ('roe', 'Agency')."""
+    found = set()
+    for regex in _AFFILIATION_RES:
+        for match in regex.finditer(text):
+            body = _BODY_EDGES.sub("", match.group("body").rstrip("."))
+            person = match.group("person")
+            # "On Wednesday, the director of the Agency" names a day, not a speaker
+            if body and person_key(person) and not any(
+                    _NOT_PLACES.match(w) for w in [body.split()[0], *person.split()]):
+                found.add((person_key(person), body))
+    return found
 
 def text_figures(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One record per figure in one retelling's text (columns FIGURE_COLUMNS)."""
