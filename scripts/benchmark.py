@@ -3,7 +3,7 @@ corpus extraction on Dask.
 
     python scripts/benchmark.py [parse|mc|pipeline|growth|corpus|all]
                                 [--sizes 1000 10000 100000]
-                                [--corpus-sentences 100000 1000000]
+                                [--corpus-sentences 200000 1000000 2000000]
                                 [--out reports/benchmark.md]
 
 Every figure in the report comes from the one invocation that writes it; the report is
@@ -775,9 +775,22 @@ def extract_on_cluster(source: Path, output: Path, workers: int) -> dict[str, An
     return {"seconds": seconds, "figures": figures, "peaks": sorted(peaks.values())}
 
 
+def peak_growth(peak: int, sentences: int, baseline: tuple[int, int]) -> str:
+    """The largest worker peak over the smallest size's, beside the ratio of sizes."""
+    first_sentences, first_peak = baseline
+    return f"{ratio(peak, first_peak)} ({sentences / first_sentences:,.0f}× sentences)"
+
+
+def below_window(partitions: int) -> bool:
+    """Fewer partitions than the in-flight window: its peak is lower for that reason alone."""
+    return partitions < corpus.PARTITIONS_IN_FLIGHT
+
+
 def section_corpus(args: argparse.Namespace) -> list[str]:
     rows: Table = []
     digests: dict[int, set[str]] = {}
+    baselines: dict[int, tuple[int, int]] = {}
+    growth: dict[int, list[tuple[int, int]]] = {}
     with tempfile.TemporaryDirectory(prefix="crimefigures-corpus-") as temp:
         for sentences in args.corpus_sentences:
             folder = Path(temp) / f"corpus-{sentences}"
@@ -790,10 +803,17 @@ def section_corpus(args: argparse.Namespace) -> list[str]:
                 digests.setdefault(sentences, set()).add(runner.file_sha256(output))
                 output.unlink()
                 per_second = sentences / result["seconds"]
-                rows.append([f"{sentences:,}", str(partitions), str(workers),
+                peak = max(result["peaks"])
+                if not below_window(partitions):
+                    growth.setdefault(workers, []).append((sentences, peak))
+                baseline = baselines.setdefault(workers, (sentences, peak))
+                size = f"{sentences:,}" + (" (below window)" if below_window(partitions)
+                                           else "")
+                rows.append([size, str(partitions), str(workers),
                              secs(result["seconds"]), f"{result['figures']:,}",
                              f"{per_second:,.0f}", f"{per_second / workers:,.0f}",
-                             " / ".join(mib(p) for p in result["peaks"])])
+                             " / ".join(mib(p) for p in result["peaks"]),
+                             peak_growth(peak, sentences, baseline)])
             shutil.rmtree(folder)
     same = all(len(found) == 1 for found in digests.values())
     lines = ["## Corpus extraction on Dask", "",
@@ -805,12 +825,30 @@ def section_corpus(args: argparse.Namespace) -> list[str]:
              "`distributed.LocalCluster` of one-thread worker processes and streams the "
              f"figures to a CSV, {corpus.PARTITIONS_IN_FLIGHT} partitions in flight. 'per core' "
              "is sentences per second over the number of workers; 'peak RSS per worker' is "
-             "each worker process's VmHWM after the run (interpreter and libraries included): "
-             "flat across sizes when partitions stream.", ""]
+             "each worker process's VmHWM after the run (interpreter and libraries included). "
+             "'peak growth' is the largest worker's peak over the same worker count's first "
+             "size, beside the ratio of sizes: streaming keeps it near 1.00× once a corpus has "
+             f"at least {corpus.PARTITIONS_IN_FLIGHT} partitions (the window; a smaller corpus, "
+             "marked 'below window', holds fewer results at once and peaks lower for that "
+             "reason alone).", ""]
     lines += table(["sentences", "partitions", "workers", "time", "figures", "sentences/s",
-                    "sentences/s per core", "peak RSS per worker"], rows)
-    lines += ["", f"- Same output bytes on every worker count: {'yes' if same else 'NO'}.", ""]
-    return lines
+                    "sentences/s per core", "peak RSS per worker", "peak growth (size ratio)"],
+                   rows)
+    lines += ["", f"- Same output bytes on every worker count: {'yes' if same else 'NO'}."]
+    lines += [growth_line(workers, sizes) for workers, sizes in growth.items()]
+    return lines + [""]
+
+
+def growth_line(workers: int, sizes: list[tuple[int, int]]) -> str:
+    """The peak's growth between the smallest and largest sizes at or above the window."""
+    (small, small_peak), (large, large_peak) = min(sizes), max(sizes)
+    if small == large:
+        return (f"- {workers} worker(s): one size at or above the window "
+                f"({corpus.PARTITIONS_IN_FLIGHT} partitions); no growth to report.")
+    return (f"- {workers} worker(s), at or above the window: peak RSS {mib(small_peak)} at "
+            f"{small:,} sentences, {mib(large_peak)} at {large:,} ({large / small:,.0f}× the "
+            f"sentences): {ratio(large_peak, small_peak)}, "
+            f"{(large_peak - small_peak) / 2**20:+,.1f} MiB.")
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -839,7 +877,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="pipeline steps to time (default: all)")
     parser.add_argument("--kernel-starts", type=int, default=3)
     parser.add_argument("--corpus-sentences", type=int, nargs="+",
-                        default=[100_000, 1_000_000],
+                        default=[200_000, 1_000_000, 2_000_000],
                         help="synthetic corpus sizes for the corpus section")
     parser.add_argument("--corpus-workers", type=int, nargs="+", default=[1, 2],
                         help="LocalCluster sizes for the corpus section")

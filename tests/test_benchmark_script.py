@@ -51,8 +51,10 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     assert [row[1] for row in growth] == ["cleaning (ledger.build_figures)",
                                           "ratios (100 draws, pairs)"]
     assert all(row[2].endswith(" s") and "stopped" not in row[2] for row in growth)
-    corpus = [row for row in table_rows(report, "200") if len(row) == 8]  # the corpus table
+    corpus = [row for row in table_rows(report, "200") if len(row) == 9]  # the corpus table
     assert [row[2] for row in corpus] == ["1", "2"]  # workers
+    assert corpus[0][0] == "200 (below window)"  # one partition, fewer than in flight
+    assert [row[8] for row in corpus] == ["1.00× (1× sentences)"] * 2  # each its own baseline
     assert "Same output bytes on every worker count: yes" in report
 
 
@@ -79,3 +81,20 @@ def test_slow_growth_step_is_stopped_with_a_note(tmp_path: Path):
     report = out.read_text(encoding="utf-8")
     assert "> 0 s (stopped)" in report
     assert "the cleaning step was stopped" in report and "check_coverage" in report
+
+
+def test_the_corpus_growth_line_states_the_peak_ratio_between_sizes(monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look themselves up
+    spec.loader.exec_module(module)
+    mib = 2**20
+    line = module.growth_line(2, [(2_000_000, 330 * mib), (1_000_000, 300 * mib)])
+    assert line == ("- 2 worker(s), at or above the window: peak RSS 300.0 MiB at 1,000,000 "
+                    "sentences, 330.0 MiB at 2,000,000 (2× the sentences): 1.10×, +30.0 MiB.")
+    assert "no growth to report" in module.growth_line(1, [(10, mib)])
+    assert module.below_window(module.corpus.PARTITIONS_IN_FLIGHT - 1)
+    assert not module.below_window(module.corpus.PARTITIONS_IN_FLIGHT)

@@ -10,6 +10,7 @@ import pytest
 from conftest import FIRST_STORY, REPO, run_cli
 
 from crimefigures.analysis import drift
+from crimefigures.pipeline import atomic, registry
 from crimefigures.text import corpus
 
 # A made-up story: a release, two wires and a republisher; nothing here is a shipped story.
@@ -117,6 +118,52 @@ def test_attribution_changes_when_no_name_is_shared():
     assert drift.attribution_change("", "Agency") == ""
 
 
+def test_a_speaker_for_a_body_is_found_in_the_forms_retellings_write():
+    said = {
+        "the Agency's chief Jane Roe said": ("roe", "Agency"),
+        "according to Agency secretary-general Jane Roe": ("roe", "Agency"),
+        "AGENCY Secretary General Jäne Röe said": ("roe", "AGENCY"),
+        "Jane Roe, spokesperson of the Agency of Labour, said": ("roe", "Agency of Labour"),
+        "Jane Roe, the Agency’s director, said": ("roe", "Agency"),
+        "UN labour rights chief Jane Roe said": ("roe", "UN"),
+    }
+    for text, pair in said.items():
+        assert corpus.affiliations(text) == {pair}, text
+    # a day is not a speaker, and a post without a name names no one
+    assert corpus.affiliations("On Wednesday, the director of the Agency said") == set()
+    assert corpus.affiliations("the head of the Agency said") == set()
+
+
+def test_a_speaker_for_the_same_body_is_not_an_attribution_change():
+    bodies = drift.speakers(corpus.affiliations("said the Agency's spokesperson Jane Roe"))
+    assert bodies == {"roe": frozenset({"Agency"})}
+    assert drift.attribution_change("Agency", "Bureau; Jane Roe", bodies) == ""
+    assert drift.attribution_change("Roe", "Agency for Labour", bodies) == ""
+    assert drift.attribution_change("Mr Roe", "Agency", bodies) == ""
+    assert drift.attribution_change("Bureau", "Jane Roe", bodies) == "Jane Roe → Bureau"
+    # without the corpus saying whom Roe speaks for, a person is not the body
+    assert drift.attribution_change("Agency", "Jane Roe") == "Jane Roe → Agency"
+
+
+def test_the_drift_table_learns_whom_a_speaker_speaks_for_from_the_corpus():
+    texts = TEXTS.copy()
+    texts.loc[1, "text"] = ("At least 50,000 workers may be held in camps in Ruritania, the "
+                            "Agency's spokesperson Jane Roe said.")
+    texts.loc[3, "text"] = "At least 50,000 workers are held in Ruritania, Roe said."
+    table, _ = drift.figure_drift(corpus.partition_figures(texts), texts, CLAIMS, COMPARISON,
+                                  QUOTES)
+    rows = table[table["claim_id"] == "K1"].set_index("url")
+    assert rows.loc["u/copy", "attribution"] == "Roe"
+    assert rows.loc["u/copy", "attribution_vs_source"] == ""
+    assert rows.loc["u/wire", "attribution_vs_source"] == ""
+    assert rows.loc["u/copy", "attribution_vs_earliest"] == ""
+    alone = texts.drop(index=1)  # no text says whom Roe speaks for
+    table, _ = drift.figure_drift(corpus.partition_figures(alone), alone, CLAIMS, COMPARISON,
+                                  QUOTES)
+    copy = table[table["claim_id"] == "K1"].set_index("url").loc["u/copy"]
+    assert copy["attribution_vs_source"] == "Agency for Labour; Agency → Roe"
+
+
 def test_departures_say_where_a_change_entered_and_where_the_evidence_cannot_tell(found):
     table, _ = _drift(found)
     entries = drift.departures(table).set_index(["claim_id", "change"])
@@ -159,6 +206,30 @@ def test_parquet_partitions_give_the_same_figures(tmp_path: Path):
     assert corpus.extract_corpus(folder, tmp_path / "a.csv") == 9
     corpus.extract_corpus(csv_file, tmp_path / "b.csv", rows_per_partition=2)
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_the_streamed_drift_is_the_drift_of_the_corpus_in_memory(tmp_path: Path, found):
+    """Aligned one partition at a time (a text a partition), the drift table and the unaligned
+    file are those of the whole corpus at once, and the counts read back agree."""
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(len(TEXTS)):
+        TEXTS.iloc[[number]].to_parquet(folder / f"part.{number}.parquet")
+    table, unaligned = _drift(found)
+    atomic.write_csv(tmp_path / "whole.csv", unaligned)
+    streamed = drift.stream_drift(str(folder), CLAIMS, COMPARISON, QUOTES,
+                                  str(tmp_path / "streamed.csv"))
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert atomic.csv_bytes(streamed.table) == atomic.csv_bytes(table)
+    assert (streamed.texts, streamed.outlets) == (4, 4)
+    assert streamed.unaligned["figures"].to_dict() == {"no claim has its unit, noun and value": 3}
+    registry.write("drift", table, path=str(tmp_path / "drift.csv"))
+    back = drift.read_streamed(registry.read("drift", path=str(tmp_path / "drift.csv")),
+                               str(tmp_path / "streamed.csv"), str(folder))
+    assert atomic.csv_bytes(back.table) == atomic.csv_bytes(table)
+    assert (back.texts, back.outlets) == (4, 4)
+    assert back.unaligned.equals(streamed.unaligned)
 
 
 def test_a_corpus_without_a_text_column_is_refused(tmp_path: Path):

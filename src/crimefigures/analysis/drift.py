@@ -27,12 +27,17 @@ number (a written value differs by more than NUMBER_TOLERANCE), hedge (the bound
 way: floor, ceiling, about, exact), scope and date (words beside the figure that the reference
 does not have: words only dropped are not a change, retellings shorten), attribution (the
 retelling names who says it, and no name shares a word or an initialism with the reference's).
+A speaker counts as the body they speak for wherever the corpus or the story's quotes name their
+post there (:func:`crimefigures.text.corpus.affiliations`: "the Agency's chief Jane Roe"), so
+"Roe said" and "the Agency said" are one attribution, not a change.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -41,6 +46,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from crimefigures.analysis.factcheck import hedge_change
+from crimefigures.pipeline import atomic
 from crimefigures.quantities import units
 from crimefigures.quantities.uncertainty import Interval, analysis_interval
 from crimefigures.text import corpus, parse
@@ -55,6 +61,7 @@ STOPWORDS: Final = frozenset((
     "each", "year", "annually"))
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _NAME_WORD_RE = re.compile(r"[A-Za-z][\w-]*")
+UNALIGNED_CHUNK: Final = 100_000  # rows of drift_unaligned.csv read at once
 UNALIGNED_COLUMNS: Final = ("url", "outlet", "published", "language", "figure", "text", "bound",
                             "unit", "noun", "sentence", "reason")
 
@@ -284,16 +291,35 @@ def _initials(name: str) -> str:
     return "".join(capitals).lower() if len(capitals) > 1 else ""
 
 
-def _name_words(names: Any) -> set[str]:
+Speakers = Mapping[str, frozenset[str]]  # a speaker's surname key: the bodies they speak for
+
+
+def speakers(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """The bodies each speaker speaks for, from (surname key, body) pairs."""
+    found: dict[str, set[str]] = {}
+    for person, body in pairs:
+        found.setdefault(person, set()).add(body)
+    return {person: frozenset(bodies) for person, bodies in sorted(found.items())}
+
+
+def text_speakers(texts: Iterable[str]) -> set[tuple[str, str]]:
+    return {pair for text in texts if isinstance(text, str) for pair in corpus.affiliations(text)}
+
+
+def _name_words(names: Any, bodies: Speakers | None = None) -> set[str]:
     words = set()
     for name in _words(names):
-        words |= {w.lower() for w in _NAME_WORD_RE.findall(name)} | {_initials(name)}
+        for said in (name, *sorted((bodies or {}).get(corpus.person_key(name), ()))):
+            words |= {w.lower() for w in _NAME_WORD_RE.findall(said)} | {_initials(said)}
     return words - {""}
 
 
-def attribution_change(now: Any, before: Any) -> str:
-    """'before → now' when the retelling names someone that shares no word with before."""
-    if not _words(now) or not _words(before) or _name_words(now) & _name_words(before):
+def attribution_change(now: Any, before: Any, bodies: Speakers | None = None) -> str:
+    """'before → now' when the retelling names someone that shares no word with before, a
+    speaker standing for the bodies ``bodies`` gives them ("Roe" is "Agency" when Roe speaks
+    for the Agency)."""
+    if not _words(now) or not _words(before) or (
+            _name_words(now, bodies) & _name_words(before, bodies)):
         return ""
     return f"{before} → {now}"
 
@@ -310,7 +336,8 @@ def hedge_words(bound: str, text: str, before_bound: str, before_text: str) -> s
     return "" if change == "unchanged" else f"{before_text} → {text} ({change})"
 
 
-def _changes(row: Mapping[str, Any], ref: Mapping[str, Any]) -> dict[str, str]:
+def _changes(row: Mapping[str, Any], ref: Mapping[str, Any], bodies: Speakers
+             ) -> dict[str, str]:
     """What changed from ``ref`` (text, bound, values, scope, dates, names) to ``row``."""
     values = written_values(row["bound"], row["low"], row["high"], row["point"])
     return {
@@ -318,7 +345,7 @@ def _changes(row: Mapping[str, Any], ref: Mapping[str, Any]) -> dict[str, str]:
         "number": number_change(values, ref["values"], row["text"], ref["text"]),
         "scope": added_words(row["scope_words"], ref["scope"]),
         "date": added_words(row["date_words"], ref["dates"]),
-        "attribution": attribution_change(row["attribution"], ref["names"]),
+        "attribution": attribution_change(row["attribution"], ref["names"], bodies),
     }
 
 
@@ -341,10 +368,11 @@ def earliest(rows: pd.DataFrame) -> pd.Series | None:
     return None if dated.empty else dated.iloc[0]
 
 
-def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[str, int]
-                ) -> pd.DataFrame:
+def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[str, int],
+                bodies: Speakers | None = None) -> pd.DataFrame:
     """Claim × retelling: the figure as written and what changed against the primary source
-    and against the earliest retelling (columns DRIFT_COLUMNS)."""
+    and against the earliest retelling (columns DRIFT_COLUMNS); ``bodies`` names whom each
+    speaker speaks for (:func:`speakers`)."""
     by_id = {c.claim_id: c for c in claims}
     rows = []
     for claim_id in [c.claim_id for c in claims]:
@@ -353,15 +381,15 @@ def drift_table(aligned: pd.DataFrame, claims: list[Reference], order: Mapping[s
         carried = carried.sort_values(["order", "figure"])
         first = earliest(carried)
         for row in carried.to_dict("records"):
-            rows.append(_drift_row(row, by_id[claim_id], first))
+            rows.append(_drift_row(row, by_id[claim_id], first, bodies or {}))
     return pd.DataFrame(rows, columns=list(DRIFT_COLUMNS))
 
 
-def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | None
-               ) -> dict[str, Any]:
+def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | None,
+               bodies: Speakers) -> dict[str, Any]:
     interval = figure_interval(row)
-    vs_source = _changes(row, _source_ref(reference))
-    vs_first = (_changes(row, _row_ref(first)) if first is not None
+    vs_source = _changes(row, _source_ref(reference), bodies)
+    vs_first = (_changes(row, _row_ref(first), bodies) if first is not None
                 else dict.fromkeys(CHANGES, ""))
     record = {**row, "interval_low": interval.low, "interval_high": interval.high,
               "source_figure_text": reference.source_text,
@@ -375,11 +403,22 @@ def _drift_row(row: dict[str, Any], reference: Reference, first: pd.Series | Non
 
 def primary_dates(aligned: pd.DataFrame, texts: pd.DataFrame) -> dict[str, str]:
     """Date words anywhere in the primary texts (role 'primary') that carry each claim."""
+    return claim_dates(aligned, primary_text_dates(texts, set(aligned["url"])))
+
+
+def primary_text_dates(texts: pd.DataFrame, urls: set[str]) -> dict[str, str]:
+    """Date words of each primary text (role 'primary') among ``urls``, by url."""
     if "role" not in texts.columns:
         return {}
-    primary = texts[texts["role"] == PRIMARY_ROLE].set_index("url")["text"]
-    carried = aligned[aligned["url"].isin(primary.index)]
-    return {claim_id: _merge(corpus.date_words(primary[url]) for url in group["url"])
+    primary = texts[(texts["role"] == PRIMARY_ROLE) & texts["url"].isin(urls)]
+    return {url: corpus.date_words(text) for url, text in zip(primary["url"], primary["text"],
+                                                              strict=True)}
+
+
+def claim_dates(aligned: pd.DataFrame, dates: Mapping[str, str]) -> dict[str, str]:
+    """Each claim's date words from the primary texts that carry it (``dates`` by url)."""
+    carried = aligned[aligned["url"].isin(list(dates))]
+    return {claim_id: _merge(dates[url] for url in group["url"])
             for claim_id, group in carried.groupby("claim_id")}
 
 
@@ -387,11 +426,101 @@ def figure_drift(found: pd.DataFrame, texts: pd.DataFrame, figures: pd.DataFrame
                  comparison: pd.DataFrame, fact_checks: pd.DataFrame
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The drift table and the unaligned figures, from the corpus's figures (``found``), its
-    texts, and the story's figures, fact-check comparison and source quotes."""
+    texts, and the story's figures, fact-check comparison and source quotes (a corpus held in
+    memory; :func:`stream_drift` reads one partition at a time)."""
     claims = references(figures, comparison, fact_checks)
     aligned, unaligned = align(found, claims)
     claims = references(figures, comparison, fact_checks, primary_dates(aligned, texts))
-    return drift_table(aligned, claims, publication_order(found)), unaligned
+    bodies = speakers(text_speakers([*texts["text"], *_quotes(claims)]))
+    return drift_table(aligned, claims, publication_order(found), bodies), unaligned
+
+
+def _quotes(claims: list[Reference]) -> list[str]:
+    return [quote for claim in claims for quote in claim.quotes]
+
+
+@dataclass(frozen=True)
+class PartitionDrift:
+    """What one corpus partition gives the drift table: small whatever the partition's size,
+    except the unaligned figures, which are written out and dropped."""
+
+    aligned: list[dict[str, Any]]
+    unaligned: pd.DataFrame
+    keys: pd.DataFrame  # url, published, role of each text with a figure (publication order)
+    dates: dict[str, str]  # date words of the primary texts that carry a claim, by url
+    texts: int
+    outlets: frozenset[str]
+    speakers: frozenset[tuple[str, str]]  # (surname key, body) named in the partition's texts
+
+
+def partition_drift(texts: pd.DataFrame, claims: list[Reference]) -> PartitionDrift:
+    """One corpus partition's figures, aligned to the claims (runs on a Dask worker). A text
+    is one row, so its figures never straddle two partitions."""
+    found = corpus.partition_figures(texts)
+    aligned, unaligned = align(found, claims)
+    return PartitionDrift(
+        aligned=aligned.to_dict("records"), unaligned=unaligned,
+        keys=found.drop_duplicates("url")[["url", "published", "role"]],
+        dates=primary_text_dates(texts, set(aligned["url"])), texts=len(texts),
+        outlets=frozenset(texts["outlet"].dropna()),
+        speakers=frozenset(text_speakers(texts["text"])))
+
+
+@dataclass(frozen=True)
+class StreamedDrift:
+    """The drift table and what the notebook says about the corpus it came from."""
+
+    table: pd.DataFrame
+    texts: int
+    outlets: int
+    unaligned: pd.DataFrame  # figures that align to no claim, counted by reason
+
+
+def stream_drift(path: str, figures: pd.DataFrame, comparison: pd.DataFrame,
+                 fact_checks: pd.DataFrame, unaligned_output: str, scheduler: str = ""
+                 ) -> StreamedDrift:
+    """:func:`figure_drift` over a corpus read and aligned partition by partition on Dask
+    (:func:`crimefigures.text.corpus.iter_partitions`): the unaligned figures stream to
+    ``unaligned_output``; only the aligned figures and one key per text are kept."""
+    claims = references(figures, comparison, fact_checks)
+    aligned: list[dict[str, Any]] = []
+    keys, dates, reasons, pairs = [], {}, Counter[str](), text_speakers(_quotes(claims))
+    texts, outlets = 0, set()
+    with atomic.open_binary(unaligned_output) as handle:
+        parts = corpus.iter_partitions(path, functools.partial(partition_drift, claims=claims),
+                                       scheduler)
+        for number, part in enumerate(parts):
+            text = atomic.csv_bytes(part.unaligned)
+            handle.write(text if number == 0 else text.split(b"\n", 1)[1])
+            aligned += part.aligned
+            keys.append(part.keys)
+            dates |= part.dates
+            reasons.update(part.unaligned["reason"])
+            texts, outlets = texts + part.texts, outlets | part.outlets
+            pairs |= part.speakers
+    carried = pd.DataFrame(aligned, columns=[*corpus.FIGURE_COLUMNS, "claim_id", "similarity"])
+    claims = references(figures, comparison, fact_checks, claim_dates(carried, dates))
+    order = publication_order(pd.concat(keys, ignore_index=True))
+    return StreamedDrift(drift_table(carried, claims, order, speakers(pairs)), texts,
+                         len(outlets), _reason_table(reasons))
+
+
+def _reason_table(reasons: Counter[str]) -> pd.DataFrame:
+    counts = pd.Series(dict(sorted(reasons.items())), dtype="int64", name="figures")
+    return counts.rename_axis("reason").to_frame()
+
+
+def read_streamed(table: pd.DataFrame, unaligned_path: str, corpus_path: str, scheduler: str = ""
+                  ) -> StreamedDrift:
+    """What :func:`stream_drift` returned, from the drift table it wrote (read through the
+    registry), its unaligned file and a count of the corpus's texts (the unaligned figures are
+    counted a chunk at a time, never held whole)."""
+    reasons = Counter[str]()
+    for chunk in pd.read_csv(unaligned_path, usecols=["reason"], dtype=str,
+                             keep_default_na=False, chunksize=UNALIGNED_CHUNK):
+        reasons.update(chunk["reason"])
+    texts, outlets = corpus.count_texts(corpus_path, scheduler)
+    return StreamedDrift(table, texts, outlets, _reason_table(reasons))
 
 
 # --- where each departure entered the chain --------------------------------------------------

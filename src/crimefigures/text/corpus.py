@@ -21,15 +21,19 @@ The words beside a figure come from its sentence, read with a small vocabulary:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pandas as pd
 
 from crimefigures.errors import InputError
 from crimefigures.pipeline import atomic, paths
 from crimefigures.text.extract import extract_figures
+
+T = TypeVar("T")
 
 CORPUS_COLUMNS: Final = ("url", "outlet", "published", "language", "credited_to", "retrieved",
                          "text")
@@ -75,6 +79,23 @@ _ATTRIBUTION_RES: Final = (
     re.compile(rf"(?P<who>{_NAME})(?:'s?)?\s+(?:also\s+|further\s+|has\s+|had\s+)?(?:{_SAID})\b"),
 )
 
+# A speaker's post, written between the body and the name ("the Agency's chief Jane Roe") or
+# after the name ("Jane Roe, head of the Agency"): the speaker speaks for the body.
+TITLE_WORDS: Final = ("secretary-general", "secretary general", "director-general",
+                      "director general", "executive director", "director", "chief", "head",
+                      "spokesperson", "spokesman", "spokeswoman", "president", "chairman",
+                      "chairwoman", "chairperson", "chair", "commissioner", "minister",
+                      "official", "officer", "boss", "leader", "representative", "envoy")
+_TITLE = rf"(?i:(?:deputy\s+|assistant\s+|acting\s+)?(?:{'|'.join(TITLE_WORDS)}))"
+_POSSESSIVE = r"(?:'s|’s)?"
+_BODY_EDGES = re.compile(r"^(?:The|A|An)\s+|(?:'s|’s)$")
+_AFFILIATION_RES: Final = (
+    re.compile(rf"(?P<body>{_NAME}){_POSSESSIVE}\s+(?:[a-z]+\s+){{0,2}}{_TITLE}\s+"
+               rf"(?P<person>{_NAME})"),
+    re.compile(rf"(?P<person>{_NAME}),\s+(?:the\s+)?{_TITLE}\s+(?:of|at)\s+(?:the\s+)?"
+               rf"(?P<body>{_NAME})"),
+    re.compile(rf"(?P<person>{_NAME}),\s+(?:the\s+)?(?P<body>{_NAME})(?:'s|’s)\s+{_TITLE}\b"),
+)
 
 def _unique(words: list[str]) -> str:
     return WORD_SEPARATOR.join(dict.fromkeys(w for w in words if w))
@@ -107,6 +128,30 @@ def attribution(sentence: str) -> str:
     return _unique([who.rstrip(".") for _, who in found
                     if not _NOT_PLACES.match(who.split()[0])])
 
+
+
+def person_key(name: str) -> str:
+    """A speaker's surname, lower-cased and without accents ('Jürgen Roe', 'Mr Roe': 'roe')."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", name)
+    if not words:
+        return ""
+    folded = unicodedata.normalize("NFKD", words[-1])
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
+def affiliations(text: str) -> set[tuple[str, str]]:
+    """(speaker's surname key, body) for each speaker the text names with a post at a body:
+    "the Agency's chief Jane Roe said" gives ('roe', 'Agency')."""
+    found = set()
+    for regex in _AFFILIATION_RES:
+        for match in regex.finditer(text):
+            body = _BODY_EDGES.sub("", match.group("body").rstrip("."))
+            person = match.group("person")
+            # "On Wednesday, the director of the Agency" names a day, not a speaker
+            if body and person_key(person) and not any(
+                    _NOT_PLACES.match(w) for w in [body.split()[0], *person.split()]):
+                found.add((person_key(person), body))
+    return found
 
 def text_figures(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One record per figure in one retelling's text (columns FIGURE_COLUMNS)."""
@@ -185,12 +230,6 @@ def corpus_partitions(path: str | Path, rows_per_partition: int = ROWS_PER_PARTI
     return dd.from_pandas(table, npartitions=pieces, sort=False)
 
 
-def figure_partitions(path: str | Path, rows_per_partition: int = ROWS_PER_PARTITION) -> Any:
-    """Every figure of the corpus, lazily, one Dask partition per corpus partition."""
-    return corpus_partitions(path, rows_per_partition).map_partitions(
-        partition_figures, meta=empty_figures())
-
-
 def _client(scheduler: str) -> Any:
     """A client of the cluster at ``scheduler``, or None for Dask's local scheduler."""
     if not scheduler:
@@ -200,24 +239,55 @@ def _client(scheduler: str) -> Any:
     return Client(scheduler, set_as_default=False)
 
 
+def iter_partitions(path: str | Path, function: Callable[[pd.DataFrame], T], scheduler: str = "",
+                    rows_per_partition: int = ROWS_PER_PARTITION) -> Iterator[T]:
+    """``function`` of each corpus partition, in corpus order, computed on Dask with at most
+    PARTITIONS_IN_FLIGHT results held at once whatever the corpus's size."""
+    import dask
+
+    pieces = [dask.delayed(function)(piece)
+              for piece in corpus_partitions(path, rows_per_partition).to_delayed()]
+    client = _client(scheduler)
+    if client is None:
+        for first in range(0, len(pieces), PARTITIONS_IN_FLIGHT):
+            yield from dask.compute(*pieces[first:first + PARTITIONS_IN_FLIGHT],
+                                    scheduler="threads")
+        return
+    try:
+        yield from _sliding_window(client, pieces)
+    finally:
+        client.close()
+
+
+def _sliding_window(client: Any, pieces: list[Any]) -> Iterator[Any]:
+    """A new partition starts as the oldest is taken, so no worker waits for a whole batch,
+    and results are fetched one at a time (one serialised copy on the wire, not a batch's)."""
+    window: deque[Any] = deque()
+    for piece in pieces:
+        window.append(client.compute(piece))
+        if len(window) == PARTITIONS_IN_FLIGHT:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()
+
+
+def text_counts(frame: pd.DataFrame) -> tuple[int, frozenset[str]]:
+    """One partition's number of texts and its outlets."""
+    return len(frame), frozenset(frame["outlet"].dropna())
+
+
+def count_texts(path: str | Path, scheduler: str = "") -> tuple[int, int]:
+    """The corpus's number of texts and of outlets, read partition by partition."""
+    texts, outlets = 0, set()
+    for count, names in iter_partitions(path, text_counts, scheduler):
+        texts, outlets = texts + count, outlets | names
+    return texts, len(outlets)
+
+
 def iter_figures(path: str | Path, scheduler: str = "",
                  rows_per_partition: int = ROWS_PER_PARTITION) -> Iterator[pd.DataFrame]:
     """The figures table partition by partition, in corpus order, computed a few at a time."""
-    import dask
-
-    pieces = figure_partitions(path, rows_per_partition).to_delayed()
-    client = _client(scheduler)
-    try:
-        for first in range(0, len(pieces), PARTITIONS_IN_FLIGHT):
-            batch = pieces[first:first + PARTITIONS_IN_FLIGHT]
-            if client is None:
-                computed = dask.compute(*batch, scheduler="threads")
-            else:
-                computed = client.gather(client.compute(batch))
-            yield from computed
-    finally:
-        if client is not None:
-            client.close()
+    return iter_partitions(path, partition_figures, scheduler, rows_per_partition)
 
 
 def extract_corpus(path: str | Path, output: str | Path, scheduler: str = "",
