@@ -112,6 +112,28 @@ def test_house_style_sets_the_parameters_output_depends_on():
     assert mpl.get_backend().lower() == "agg"
 
 
+def test_house_style_equals_seaborns_paper_theme_without_importing_seaborn():
+    """The written-out theme is what seaborn's set_theme gave (the figures' bytes rest on it),
+    and applying it leaves seaborn (and scipy) unimported."""
+    code = ("import sys; from crimefigures.presentation import style; style.apply_house_style();"
+            " print(sorted(m for m in ('seaborn', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "MPLBACKEND": "Agg"}, check=True)
+    assert done.stdout.strip() == "[]"
+    style.apply_house_style()
+    ours = dict(mpl.rcParams)
+    import seaborn as sns
+
+    mpl.rcdefaults()
+    sns.set_theme(context="paper", style="whitegrid", palette=list(style.COLOR_CYCLE),
+                  font=style.HOUSE_FONT, rc=style.HOUSE_RC)
+    theirs = dict(mpl.rcParams)
+    style.apply_house_style()
+    assert theirs.pop("image.cmap") == "rocket"  # seaborn's own colormap; no figure uses it
+    ours.pop("image.cmap")
+    assert {k: v for k, v in ours.items() if theirs[k] != v} == {}
+
+
 def test_house_font_is_matplotlibs_own_copy_even_if_another_shadows_it(tmp_path):
     bundled = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
     impostor = tmp_path / "DejaVuSans.ttf"

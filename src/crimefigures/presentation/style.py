@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib import font_manager, ticker
+from matplotlib import colors, cycler, font_manager, ticker
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -154,6 +154,45 @@ _SAVE_RC: dict[str, Any] = {
     "pdf.compression": 6,
 }
 
+# What seaborn 0.13's ``set_theme(context="paper", style="whitegrid")`` changes from
+# matplotlib's defaults, written out so drawing a figure does not import seaborn (and scipy
+# with it: half a second per kernel). Paper sizes are seaborn's notebook sizes times 0.8,
+# computed the same way so the floats are equal. seaborn's ``image.cmap`` ("rocket", one of
+# its own colormaps) is left at matplotlib's default: no house figure draws an image.
+# tests/test_style.py checks this against seaborn itself.
+_PAPER = 0.8
+SEABORN_PAPER_WHITEGRID: dict[str, Any] = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelsize": 12 * _PAPER,
+    "axes.linewidth": 1.25 * _PAPER,
+    "axes.titlesize": 12 * _PAPER,
+    "font.size": 12 * _PAPER,
+    "grid.color": ".8",
+    "legend.fontsize": 11 * _PAPER,
+    "legend.title_fontsize": 12 * _PAPER,
+    "lines.markersize": 6 * _PAPER,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "patch.linewidth": 1 * _PAPER,
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 11 * _PAPER,
+    "xtick.major.size": 6 * _PAPER,
+    "xtick.major.width": 1.25 * _PAPER,
+    "xtick.minor.size": 4 * _PAPER,
+    "xtick.minor.width": 1 * _PAPER,
+    "ytick.color": ".15",
+    "ytick.labelsize": 11 * _PAPER,
+    "ytick.left": False,
+    "ytick.major.size": 6 * _PAPER,
+    "ytick.major.width": 1.25 * _PAPER,
+    "ytick.minor.size": 4 * _PAPER,
+    "ytick.minor.width": 1 * _PAPER,
+}
+
 HOUSE_RC: dict[str, Any] = {
     **_SAVE_RC,
     "font.family": [HOUSE_FONT],
@@ -243,22 +282,17 @@ def bundled_font_file(weight: str = "normal") -> Path:
 
 
 def apply_house_style() -> None:
-    """Set seaborn's paper theme and every rcParam a figure's look or bytes depend on.
+    """Set seaborn's paper theme (:data:`SEABORN_PAPER_WHITEGRID`) and every rcParam a
+    figure's look or bytes depend on.
 
     Starts from matplotlib's built-in defaults, so a ``matplotlibrc`` on the machine
     cannot change the output.
     """
-    import seaborn as sns  # seaborn imports pyplot, which must see the backend choice
-
     _use_non_interactive_backend()
     mpl.rcdefaults()
-    sns.set_theme(
-        context="paper",
-        style="whitegrid",
-        palette=list(COLOR_CYCLE),
-        font=HOUSE_FONT,
-        rc=HOUSE_RC,
-    )
+    mpl.rcParams.update(SEABORN_PAPER_WHITEGRID)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=[colors.to_rgb(c) for c in COLOR_CYCLE])
+    mpl.rcParams.update(HOUSE_RC)
     _pin_bundled_fonts()
     for weight in ("normal", "bold"):
         bundled_font_file(weight)
