@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -277,6 +278,29 @@ def test_saving_twice_gives_identical_bytes_in_every_format(tmp_path):
     assert first_bytes["png"].startswith(b"\x89PNG")
     assert first_bytes["pdf"].startswith(b"%PDF")
     assert b"<svg" in first_bytes["svg"]
+
+
+def test_pdf_font_subsets_are_made_once_and_give_the_same_bytes(tmp_path, monkeypatch):
+    from matplotlib.backends import _backend_pdf_ps
+
+    from crimefigures.presentation import fontcache
+
+    made = []
+    subsetter = _backend_pdf_ps.get_glyphs_subset
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset",
+                        lambda font, glyphs: made.append(font) or subsetter(font, glyphs))
+    monkeypatch.setattr(fontcache, "CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(fontcache, "_memory", {})
+    draw_and_save = _sample_module()["draw_and_save"]
+    cold = draw_and_save(tmp_path / "cold" / "fig", "en")["pdf"].read_bytes()
+    assert made and len(list((tmp_path / "cache").glob("*.json"))) == len(made)
+    made.clear()
+    monkeypatch.setattr(fontcache, "_memory", {})  # a new kernel: only the files are left
+    warm = draw_and_save(tmp_path / "warm" / "fig", "en")["pdf"].read_bytes()
+    assert made == [] and warm == cold
+    monkeypatch.setattr(fontcache, "cached_subsets", contextlib.nullcontext)
+    uncached = draw_and_save(tmp_path / "uncached" / "fig", "en")["pdf"].read_bytes()
+    assert made and uncached == cold
 
 
 def test_languages_give_different_figures(tmp_path):

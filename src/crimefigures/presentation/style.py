@@ -15,7 +15,7 @@ Determinism, and what it rests on:
   matplotlib and its bundled font. ("none" would leave the glyphs to whatever font
   the viewer finds.) ``svg.hashsalt`` is fixed so element ids are not random.
 * PDF embeds TrueType subsets (``pdf.fonttype = 42``): text stays selectable and
-  the subset is built from the bundled font.
+  the subset is built from the bundled font (once per glyph set: :mod:`fontcache`).
 * Metadata holds no date and no version string (see ``SAVE_METADATA``), so neither
   the clock nor ``SOURCE_DATE_EPOCH`` reaches the bytes.
 * Each format is rendered into memory and written through
@@ -28,6 +28,8 @@ which the house style wants anyway: a money axis never reads "3e12".
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -43,6 +45,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from crimefigures.errors import ParameterError
 from crimefigures.pipeline import atomic
+from crimefigures.presentation import fontcache
 from crimefigures.presentation.wording import (
     check_language,
     format_amount,
@@ -335,12 +338,21 @@ def _unbreakable_words(paragraph: str) -> list[str]:
 _MEASURE_DPIS = (72, 100, 200)
 
 
-def _text_width_pt(text: str, font: FontProperties) -> float:
+@functools.cache
+def _measuring_renderer(dpi: int) -> Any:
     from matplotlib.backends.backend_agg import RendererAgg
 
+    return RendererAgg(1, 1, dpi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width_pt(text: str, font: FontProperties) -> float:
+    """Widest of the text's widths at the measuring resolutions. One renderer per
+    resolution, made once (making one each time took most of a figure's text layout), and
+    widths cached: footers and credits repeat from figure to figure."""
     widths = []
     for dpi in _MEASURE_DPIS:
-        width, _, _ = RendererAgg(1, 1, dpi).get_text_width_height_descent(
+        width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(
             text, font, ismath=False
         )
         widths.append(width * 72 / dpi)
@@ -624,7 +636,8 @@ def render_figure(fig: Figure, fmt: str, *, dpi: int = 200) -> bytes:
     if fmt not in SAVE_METADATA:
         raise ParameterError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    with mpl.rc_context(_SAVE_RC):
+    subsets = fontcache.cached_subsets() if fmt == "pdf" else contextlib.nullcontext()
+    with mpl.rc_context(_SAVE_RC), subsets:
         fig.savefig(
             buffer,
             format=fmt,
