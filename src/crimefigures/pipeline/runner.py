@@ -391,6 +391,7 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     os.environ["PYTHONHASHSEED"] = "0"
     output = Path(staging) / "executed.ipynb"
     failure = None
+    started = time.monotonic()
     try:
         pm.execute_notebook(
             str(Path(root) / step.notebook), str(output), parameters=parameters,
@@ -409,9 +410,10 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     except Exception as exc:  # kernel death, missing kernel, unreadable notebook
         failure = {"cell_index": None, "ename": type(exc).__name__,
                    "evalue": str(exc).strip().splitlines()[-1] if str(exc).strip() else ""}
+    seconds = time.monotonic() - started  # this step's own time, its kernel's start included
     executed = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else None
     output.unlink(missing_ok=True)
-    return {"notebook": executed, "failure": failure}
+    return {"notebook": executed, "failure": failure, "seconds": seconds}
 
 
 def publish_staged(step: Step, staging: Path) -> list[str]:
@@ -594,7 +596,8 @@ def _run_parallel(todo, plan, root, state, jobs, say, outcomes: list[Outcome]) -
     failures = []
     for step, key in todo:
         result = results[step.name]
-        seconds = time.monotonic() - started
+        # Its own time: the level's would give every step of a level the slowest one's.
+        seconds = result.get("seconds", time.monotonic() - started)
         if result["failure"]:
             failures.append(_record_failure(step, result, stagings[step.name]))
             continue
