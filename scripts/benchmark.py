@@ -642,7 +642,7 @@ def _step_seconds(root: Path) -> dict[str, float]:
 
 
 def section_figures(args: argparse.Namespace) -> list[str]:
-    head = ["## Figures: each step, the figures step against its floor, a parameter change", ""]
+    head = ["## Figures: each step, the plain-matplotlib floor, a parameter change", ""]
     with tempfile.TemporaryDirectory(prefix="crimefigures-figures-") as temp:
         root = fresh_copy(Path(temp), "figures")
         say(f"figures: run --force --story {STORY} (no font-subset cache yet)")
