@@ -303,6 +303,19 @@ def test_pdf_font_subsets_are_made_once_and_give_the_same_bytes(tmp_path, monkey
     assert made and uncached == cold
 
 
+def test_a_notebook_is_shown_the_saved_png_not_a_fresh_render(tmp_path, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    style.apply_house_style()
+    fig, _ = style.new_figure("single", title="t", subtitle="s", footer="f")
+    saved = style.save_figure(fig, tmp_path / "fig", show=True)
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
+    assert shown[0].data == saved["png"].read_bytes()
+    assert shown[0].width == round(style.SINGLE_COLUMN[0] * 100)  # figure.dpi
+
+
 def test_languages_give_different_figures(tmp_path):
     draw_and_save = _sample_module()["draw_and_save"]
     english = _read_all(draw_and_save(tmp_path / "en" / "fig", "en"))

@@ -649,10 +649,12 @@ def render_figure(fig: Figure, fmt: str, *, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
-def _show_in_notebook(fig: Figure) -> None:
-    from IPython.display import display
+def _show_in_notebook(fig: Figure, png: bytes) -> None:
+    """Show the PNG just rendered, at the figure's size on screen. ``display(fig)`` had the
+    inline backend draw the figure a fourth time (twice, to crop it 'tight')."""
+    from IPython.display import Image, display
 
-    display(fig)
+    display(Image(data=png, format="png", width=round(fig.get_size_inches()[0] * fig.dpi)))
 
 
 def save_figure(
@@ -665,8 +667,8 @@ def save_figure(
     """Write ``<stem>.png`` (at ``dpi``), ``<stem>.svg`` and ``<stem>.pdf``; close ``fig``.
 
     All three are rendered before any is written, then published atomically (and
-    staged while the runner runs). ``show=None`` displays the figure first when running
-    in a notebook, since a closed figure is not drawn by the inline backend.
+    staged while the runner runs). ``show=None`` displays the saved PNG when running in a
+    notebook, since a closed figure is not drawn by the inline backend.
     Returns the published path of each format.
     """
     import matplotlib.pyplot as plt
@@ -681,7 +683,7 @@ def save_figure(
         if show is None:
             show = _is_notebook_backend(mpl.get_backend(auto_select=False))
         if show:
-            _show_in_notebook(fig)
+            _show_in_notebook(fig, rendered["png"])
     finally:
         plt.close(fig)
     return {fmt: atomic.write_bytes(targets[fmt], rendered[fmt]) for fmt in FORMATS}
