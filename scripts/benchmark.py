@@ -538,9 +538,11 @@ def _floats(values: Any) -> list[float] | None:
         return None
 
 
-def _ticks(locations: Any, labels: Any, limits: tuple[float, float]) -> tuple[list, list]:
+def _ticks(locations: Any, labels: Any, limits: tuple[float, float],
+           minor: bool = False) -> tuple[list, list]:
     low, high = sorted(limits)
-    kept = [(float(x), label.get_text()) for x, label in zip(locations, labels, strict=False)
+    texts = [""] * len(locations) if minor else [label.get_text() for label in labels]
+    kept = [(float(x), text) for x, text in zip(locations, texts, strict=False)
             if low <= x <= high]
     return [x for x, _ in kept], [text for _, text in kept]
 
@@ -589,6 +591,10 @@ def _axes_spec(ax: Any) -> dict[str, Any]:
         **dict(zip(("yticks", "yticklabels"), _ticks(
             ax.yaxis.get_majorticklocs(), ax.yaxis.get_majorticklabels(), ax.get_ylim()),
             strict=True)),
+        "xminor": _ticks(ax.xaxis.get_minorticklocs(), [], ax.get_xlim(), minor=True)[0],
+        "yminor": _ticks(ax.yaxis.get_minorticklocs(), [], ax.get_ylim(), minor=True)[0],
+        "grid": [name for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))
+                 if any(line.get_visible() for line in axis.get_gridlines())],
         "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
         "title": ax.get_title("left") or ax.get_title(),
         "legend": None if legend is None else {
@@ -681,10 +687,11 @@ def section_figures(args: argparse.Namespace) -> list[str]:
             "PDF font-subset cache (`reports/cache/font-subsets/`); the second has it, as any "
             "run after the first does.", "",
             *table(["step", "run --force (cold cache)", "run --force (warm cache)"], rows),
-            "The floor: the same figures, as drawn (axes where layout put them, lines, patches, "
-            "texts, ticks, legends), redrawn by `scripts/plain_figures.py` with matplotlib's "
-            "defaults and no layout engine and saved in the same formats (PNG at 200 dpi, SVG, "
-            "PDF), in a fresh interpreter that imports only matplotlib. Ratio = step / floor.",
+            "The floor: the same figures, as drawn (axes where layout put them, lines, "
+            "patches, texts, major and minor ticks, grid lines, legends), redrawn by "
+            "`scripts/plain_figures.py` with matplotlib's defaults and no layout engine and "
+            "saved in the same formats (PNG at 200 dpi, SVG, PDF), in a fresh interpreter "
+            "that imports only matplotlib. Ratio = step / floor.",
             "",
             *table(["figures step", "runner (warm cache)", "plain matplotlib floor", "ratio"],
                    floor_rows),

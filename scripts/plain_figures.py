@@ -3,12 +3,13 @@
     python scripts/plain_figures.py SPEC.json OUTPUT_DIR
 
 SPEC holds, for every figure one run of notebook 04 drew, what ended up on the canvas (figure
-size, axes positions after layout, scales, limits, tick positions and labels, lines, patches
-as paths, texts, annotations, legends: the benchmark takes them from the drawn figures). This
-script redraws each with the plainest matplotlib calls, matplotlib's defaults and no layout
-engine, and saves it as PNG (200 dpi), SVG and PDF, as the notebook does. It imports nothing
-but matplotlib: its run time (interpreter start included) is the least a step that saves
-those files can take. The files look roughly like the figures, not exactly; nothing reads them.
+size, axes positions after layout, scales, limits, tick positions and labels, minor ticks, grid
+lines, lines, patches as paths, texts, annotations, legends: the benchmark takes them from the
+drawn figures). This script redraws each with the plainest matplotlib calls, matplotlib's
+defaults and no layout engine, and saves it as PNG (200 dpi), SVG and PDF, as the notebook
+does. It imports nothing but matplotlib: its run time (interpreter start included) is the least
+a step that saves those files can take. The files look roughly like the figures, not exactly;
+nothing reads them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def draw_axes(fig, spec: dict) -> None:
     ax.set_ylim(spec["ylim"])
     ax.set_xticks(spec["xticks"], spec["xticklabels"])
     ax.set_yticks(spec["yticks"], spec["yticklabels"])
+    ax.set_xticks(spec["xminor"], minor=True)
+    ax.set_yticks(spec["yminor"], minor=True)
+    for axis in spec["grid"]:
+        ax.grid(True, axis=axis)
     ax.set_xlabel(spec["xlabel"])
     ax.set_ylabel(spec["ylabel"])
     ax.set_title(spec["title"], loc="left")
