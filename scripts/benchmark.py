@@ -669,6 +669,7 @@ def section_figures(args: argparse.Namespace) -> list[str]:
             cli("run", "--force", f"{STORY}/{step}", root=root)
             alone[step] = _step_seconds(root)[step]
             floors[step] = plain_floor(language, Path(temp))
+        kernel = statistics.median(kernel_floor(3))
     rows: Table = [[name, secs(cold_steps[name]), secs(warm_steps.get(name, math.nan))]
                    for name in cold_steps]
     rows.append(["**sum of the steps' own times**", secs(sum(cold_steps.values())),
@@ -677,6 +678,8 @@ def section_figures(args: argparse.Namespace) -> list[str]:
     floor_rows: Table = [
         [step, secs(alone[step]), f"{secs(floors[step][0])} ({floors[step][1]} files)",
          ratio(alone[step], floors[step][0])] for step in FIGURE_STEPS]
+    floor_rows.append(["kernel start alone (start a `crimefigures` kernel, run `pass`; "
+                       "median of 3), part of each step", secs(kernel), "—", "—"])
     change_rows: Table = [
         [f"`run --story {STORY} -p {args.figures_change}` (wall clock)", secs(change_seconds)
          + ("" if change.returncode == 0 else " (failed)")],
