@@ -106,7 +106,7 @@ $(BENCH_STAMP): $(STAMP) requirements-benchmark.txt
 	$(PY) -m pip install --quiet -r requirements-benchmark.txt
 	touch $(BENCH_STAMP)
 
-## benchmark: measure parser, pipeline and Monte Carlo speed into reports/benchmark.md
+## benchmark: measure parser, pipeline, figures and Monte Carlo speed into reports/benchmark.md
 benchmark: $(BENCH_STAMP)
 	$(PY) scripts/benchmark.py all
 

@@ -1,7 +1,7 @@
-"""Benchmark the parser, the pipeline, the Monte Carlo step, the ledger's growth curve and
-corpus extraction on Dask.
+"""Benchmark the parser, the pipeline, the Monte Carlo step, the figures step against its
+plain-matplotlib floor, the ledger's growth curve and corpus extraction on Dask.
 
-    python scripts/benchmark.py [parse|mc|pipeline|growth|corpus|all]
+    python scripts/benchmark.py [parse|mc|pipeline|figures|growth|corpus|all]
                                 [--sizes 1000 10000 100000]
                                 [--corpus-sentences 200000 1000000 2000000]
                                 [--out reports/benchmark.md]
@@ -54,7 +54,7 @@ from crimefigures.text.parse import parse_figure
 REPO = Path(__file__).resolve().parents[1]
 STORY = paths.stories()[0]  # the benchmarks measure the first story's notebooks and article
 
-SECTIONS = ("parse", "mc", "pipeline", "growth", "corpus")
+SECTIONS = ("parse", "mc", "pipeline", "figures", "growth", "corpus")
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "reports", "__pycache__", ".pytest_cache",
                                      ".ruff_cache", ".hypothesis", "*.egg-info")
 QUANTULUM_HINT = "pip install -r requirements-benchmark.txt"
@@ -519,6 +519,194 @@ def section_pipeline(args: argparse.Namespace) -> list[str]:
     return lines
 
 
+# --- the figures step against its plain-matplotlib floor ----------------------------------
+
+PLAIN_FIGURES = REPO / "scripts" / "plain_figures.py"
+FIGURE_STEPS = ("04_publication_figures", "04_publication_figures_id")
+
+
+def _hex(colour: Any) -> str:
+    from matplotlib import colors
+
+    return colors.to_hex(colour, keep_alpha=False)
+
+
+def _floats(values: Any) -> list[float] | None:
+    try:
+        return [float(v) for v in np.asarray(values, dtype=float).ravel()]
+    except (TypeError, ValueError):
+        return None
+
+
+def _ticks(locations: Any, labels: Any, limits: tuple[float, float],
+           minor: bool = False) -> tuple[list, list]:
+    low, high = sorted(limits)
+    texts = [""] * len(locations) if minor else [label.get_text() for label in labels]
+    kept = [(float(x), text) for x, text in zip(locations, texts, strict=False)
+            if low <= x <= high]
+    return [x for x, _ in kept], [text for _, text in kept]
+
+
+def _text_spec(text: Any, ax: Any) -> dict[str, Any]:
+    from matplotlib.text import Annotation
+
+    common = {"text": text.get_text(), "size": text.get_fontsize(),
+              "color": _hex(text.get_color()), "ha": text.get_horizontalalignment(),
+              "va": text.get_verticalalignment()}
+    if isinstance(text, Annotation):
+        offset = text.xyann if text.anncoords == "offset points" else (0.0, 0.0)
+        return {**common, "kind": "annotation", "xy": [float(v) for v in text.xy],
+                "xytext": [float(v) for v in offset], "arrow": text.arrow_patch is not None}
+    box = text.get_bbox_patch()
+    return {**common, "kind": "text", "xy": [float(v) for v in text.get_position()],
+            "axes_coords": ax is not None and text.get_transform() == ax.transAxes,
+            "box": _hex(box.get_facecolor()) if box is not None else None}
+
+
+def _axes_spec(ax: Any) -> dict[str, Any]:
+    lines = []
+    for line in ax.lines:
+        x, y = _floats(line.get_xdata()), _floats(line.get_ydata())
+        if x is not None and y is not None:
+            marker = line.get_marker()
+            lines.append({"x": x, "y": y, "color": _hex(line.get_color()),
+                          "lw": line.get_linewidth(), "ls": line.get_linestyle(),
+                          "marker": marker if isinstance(marker, str) else "o",
+                          "ms": line.get_markersize()})
+    patches = []
+    for patch in ax.patches:
+        path = patch.get_path().transformed(patch.get_patch_transform())
+        patches.append({"vertices": path.vertices.tolist(),
+                        "codes": None if path.codes is None else path.codes.tolist(),
+                        "facecolor": _hex(patch.get_facecolor()),
+                        "edgecolor": _hex(patch.get_edgecolor())})
+    legend = ax.get_legend()
+    return {
+        "position": list(ax.get_position().bounds), "xscale": ax.get_xscale(),
+        "yscale": ax.get_yscale(), "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim()),
+        "lines": lines, "patches": patches, "texts": [_text_spec(t, ax) for t in ax.texts],
+        **dict(zip(("xticks", "xticklabels"), _ticks(
+            ax.xaxis.get_majorticklocs(), ax.xaxis.get_majorticklabels(), ax.get_xlim()),
+            strict=True)),
+        **dict(zip(("yticks", "yticklabels"), _ticks(
+            ax.yaxis.get_majorticklocs(), ax.yaxis.get_majorticklabels(), ax.get_ylim()),
+            strict=True)),
+        "xminor": _ticks(ax.xaxis.get_minorticklocs(), [], ax.get_xlim(), minor=True)[0],
+        "yminor": _ticks(ax.yaxis.get_minorticklocs(), [], ax.get_ylim(), minor=True)[0],
+        "grid": [name for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))
+                 if any(line.get_visible() for line in axis.get_gridlines())],
+        "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+        "title": ax.get_title("left") or ax.get_title(),
+        "legend": None if legend is None else {
+            "labels": [t.get_text() for t in legend.get_texts()],
+            "colors": [_hex(h.get_color() if hasattr(h, "get_color") else h.get_facecolor())
+                       for h in legend.legend_handles]},
+    }
+
+
+def canvas_specs(language: str) -> list[dict[str, Any]]:
+    """What notebook 04's figures put on the canvas (after layout), for plain_figures.py."""
+    import matplotlib.pyplot as plt
+
+    from crimefigures.presentation import charts, style
+
+    style.apply_house_style()
+    tables = charts.load_tables(registry.story_paths(STORY))
+    specs = []
+    for name in charts.FIGURE_NAMES:
+        try:
+            chart = charts.draw_chart(name, tables, language=language)
+        except charts.NoData:
+            continue
+        fig = chart.figure
+        fig.canvas.draw()
+        specs.append({"name": name, "size": [float(v) for v in fig.get_size_inches()],
+                      "texts": [{**_text_spec(t, None), "weight": t.get_fontweight()}
+                                for t in fig.texts],
+                      "axes": [_axes_spec(ax) for ax in fig.axes]})
+        plt.close(fig)
+    return specs
+
+
+def plain_floor(language: str, folder: Path) -> tuple[float, int]:
+    """Seconds for plain_figures.py to draw and save the figures (a fresh interpreter), and
+    how many files it wrote."""
+    spec = folder / f"spec-{language}.json"
+    spec.write_text(json.dumps(canvas_specs(language), default=lambda v: v.item()),  # numpy
+                    encoding="utf-8")
+    out = folder / f"plain-{language}"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(PLAIN_FIGURES), str(spec), str(out)], check=True,
+                   env={**os.environ, "MPLBACKEND": "Agg"}, timeout=600)
+    return time.perf_counter() - start, len(list(out.iterdir()))
+
+
+def _step_seconds(root: Path) -> dict[str, float]:
+    summary = json.loads((root / runner.SUMMARY_FILE).read_text())
+    return {n["name"].split("/", 1)[1]: n["seconds"] for n in summary["notebooks"]
+            if n["status"] == "ran"}
+
+
+def section_figures(args: argparse.Namespace) -> list[str]:
+    head = ["## Figures: each step, the plain-matplotlib floor, a parameter change", ""]
+    with tempfile.TemporaryDirectory(prefix="crimefigures-figures-") as temp:
+        root = fresh_copy(Path(temp), "figures")
+        say(f"figures: run --force --story {STORY} (no font-subset cache yet)")
+        cold_seconds, cold = cli("run", "--force", "--story", STORY, root=root)
+        if cold.returncode != 0:
+            return [*head, f"The runner failed: `{cold.stderr.strip()[-300:]}`", ""]
+        cold_steps = _step_seconds(root)
+        say("figures: run --force again (font subsets cached)")
+        warm_seconds, _ = cli("run", "--force", "--story", STORY, root=root)
+        warm_steps = _step_seconds(root)
+        say(f"figures: parameter change in notebook 02 (-p {args.figures_change})")
+        change_seconds, change = cli("run", "--story", STORY, "-p", args.figures_change,
+                                     root=root)
+        changed = _step_seconds(root) if change.returncode == 0 else {}
+        alone, floors = {}, {}
+        for step, language in zip(FIGURE_STEPS, ("en", "id"), strict=True):
+            say(f"figures: {step} alone, then its plain matplotlib floor")
+            cli("run", "--force", f"{STORY}/{step}", root=root)
+            alone[step] = _step_seconds(root)[step]
+            floors[step] = plain_floor(language, Path(temp))
+        kernel = statistics.median(kernel_floor(3))
+    rows: Table = [[name, secs(cold_steps[name]), secs(warm_steps.get(name, math.nan))]
+                   for name in cold_steps]
+    rows.append(["**sum of the steps' own times**", secs(sum(cold_steps.values())),
+                 secs(sum(warm_steps.values()))])
+    rows.append(["**run --force, wall clock**", secs(cold_seconds), secs(warm_seconds)])
+    floor_rows: Table = [
+        [step, secs(alone[step]), f"{secs(floors[step][0])} ({floors[step][1]} files)",
+         ratio(alone[step], floors[step][0])] for step in FIGURE_STEPS]
+    floor_rows.append(["kernel start alone (start a `crimefigures` kernel, run `pass`; "
+                       "median of 3), part of each step", secs(kernel), "—", "—"])
+    change_rows: Table = [
+        [f"`run --story {STORY} -p {args.figures_change}` (wall clock)", secs(change_seconds)
+         + ("" if change.returncode == 0 else " (failed)")],
+        ["steps it reran", ", ".join(changed) or "none"],
+    ]
+    return [*head,
+            f"Story {STORY}, both languages, in a fresh copy of the repository. Each step's own "
+            "time is the runner's (its kernel's start included); steps of a level run side by "
+            "side (2 at a time), so the wall clock is less than the sum. The first run has no "
+            "PDF font-subset cache (`reports/cache/font-subsets/`); the second has it, as any "
+            "run after the first does.", "",
+            *table(["step", "run --force (cold cache)", "run --force (warm cache)"], rows),
+            "The floor: the same figures, as drawn (axes where layout put them, lines, "
+            "patches, texts, major and minor ticks, grid lines, legends), redrawn by "
+            "`scripts/plain_figures.py` with matplotlib's defaults and no layout engine and "
+            "saved in the same formats (PNG at 200 dpi, SVG, PDF), in a fresh interpreter "
+            "that imports only matplotlib. The step is run alone (`run --force STORY/STEP`, "
+            "warm cache) just before its floor, so both meet the same machine. "
+            "Ratio = step / floor.",
+            "",
+            *table(["figures step", "runner, step alone", "plain matplotlib floor", "ratio"],
+                   floor_rows),
+            "A parameter change in notebook 02, after the runs above: the runner reruns 02 and "
+            "every step whose inputs changed, up to all figures in both languages.", "",
+            *table(["measure", "value"], change_rows)]
+
+
 # --- growth: synthetic ledgers ---------------------------------------------------------------
 
 _CONSONANTS = "bdgklmprst"  # no c, n, v, z: no syllables spell a number word
@@ -855,7 +1043,7 @@ def growth_line(workers: int, sizes: list[tuple[int, int]]) -> str:
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "parse": section_parse, "mc": section_mc, "pipeline": section_pipeline,
-    "growth": section_growth, "corpus": section_corpus,
+    "figures": section_figures, "growth": section_growth, "corpus": section_corpus,
 }
 
 
@@ -876,6 +1064,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pipeline-steps", nargs="*", default=[],
                         help="pipeline steps to time (default: all)")
     parser.add_argument("--kernel-starts", type=int, default=3)
+    parser.add_argument("--figures-change", default="seed=20240328",
+                        help="the parameter change (NAME=VALUE) timed in the figures section")
     parser.add_argument("--corpus-sentences", type=int, nargs="+",
                         default=[200_000, 1_000_000, 2_000_000],
                         help="synthetic corpus sizes for the corpus section")

@@ -39,7 +39,9 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     report = out.read_text(encoding="utf-8")
     for heading in ("# Benchmark", "## Parser and extractor throughput",
                     "### Quality on the article's 12 figures", "## Monte Carlo",
-                    "## Pipeline: runner against plain Python", "## Growth: synthetic ledgers",
+                    "## Pipeline: runner against plain Python",
+                    "## Figures: each step, the plain-matplotlib floor, a parameter change",
+                    "## Growth: synthetic ledgers",
                     "## Corpus extraction on Dask"):
         assert heading in report
     assert table_rows(report, "CPUs")[0][1] == str(os.cpu_count())
@@ -47,6 +49,11 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     assert table_rows(report, "2,000")[0][1] == "19"  # every ratio of notebook 02
     assert table_rows(report, "no-op rerun: kernels started")[0][1] == "0"
     assert table_rows(report, "runner and plain-python outputs")[0][1] == "yes"
+    floors = {row[0]: row for row in table_rows(report, "04_publication_figures")
+              if len(row) == 4}  # the floor table: step, runner, floor, ratio
+    assert set(floors) == {"04_publication_figures", "04_publication_figures_id"}
+    assert all(row[2].endswith("(21 files)") and row[3].endswith("×") for row in floors.values())
+    assert "02_ratio_analysis" in table_rows(report, "steps it reran")[0][1]
     growth = table_rows(report, "60")
     assert [row[1] for row in growth] == ["cleaning (ledger.build_figures)",
                                           "ratios (100 draws, pairs)"]

@@ -105,6 +105,15 @@ def test_dependency_levels_follow_inputs_and_outputs():
     assert [[s.name for s in level] for level in levels] == [["a"], ["c", "b"], ["d"]]
 
 
+def test_steps_with_more_behind_them_start_first():
+    a = runner.Step("a", "a.ipynb", (), ("data/x.csv",))
+    b = runner.Step("b", "b.ipynb", ("data/x.csv",), ("figures/",))
+    c = runner.Step("c", "c.ipynb", ("data/x.csv",), ("data/y.csv",))
+    d = runner.Step("d", "d.ipynb", ("data/y.csv",), ())
+    e = runner.Step("e", "e.ipynb", ("data/x.csv",), ())
+    assert [s.name for s in runner.start_order([a, b, c, e, d])] == ["a", "c", "b", "e", "d"]
+
+
 def test_dependency_cycle_is_an_error():
     a = runner.Step("a", "a.ipynb", ("y",), ("x",))
     b = runner.Step("b", "b.ipynb", ("x",), ("y",))

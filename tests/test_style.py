@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -110,6 +111,28 @@ def test_house_style_sets_the_parameters_output_depends_on():
     assert rc["lines.linewidth"] == 1.5
     assert rc["axes.formatter.useoffset"] is False
     assert mpl.get_backend().lower() == "agg"
+
+
+def test_house_style_equals_seaborns_paper_theme_without_importing_seaborn():
+    """The written-out theme is what seaborn's set_theme gave (the figures' bytes rest on it),
+    and applying it leaves seaborn (and scipy) unimported."""
+    code = ("import sys; from crimefigures.presentation import style; style.apply_house_style();"
+            " print(sorted(m for m in ('seaborn', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "MPLBACKEND": "Agg"}, check=True)
+    assert done.stdout.strip() == "[]"
+    style.apply_house_style()
+    ours = dict(mpl.rcParams)
+    import seaborn as sns
+
+    mpl.rcdefaults()
+    sns.set_theme(context="paper", style="whitegrid", palette=list(style.COLOR_CYCLE),
+                  font=style.HOUSE_FONT, rc=style.HOUSE_RC)
+    theirs = dict(mpl.rcParams)
+    style.apply_house_style()
+    assert theirs.pop("image.cmap") == "rocket"  # seaborn's own colormap; no figure uses it
+    ours.pop("image.cmap")
+    assert {k: v for k, v in ours.items() if theirs[k] != v} == {}
 
 
 def test_house_font_is_matplotlibs_own_copy_even_if_another_shadows_it(tmp_path):
@@ -255,6 +278,42 @@ def test_saving_twice_gives_identical_bytes_in_every_format(tmp_path):
     assert first_bytes["png"].startswith(b"\x89PNG")
     assert first_bytes["pdf"].startswith(b"%PDF")
     assert b"<svg" in first_bytes["svg"]
+
+
+def test_pdf_font_subsets_are_made_once_and_give_the_same_bytes(tmp_path, monkeypatch):
+    from matplotlib.backends import _backend_pdf_ps
+
+    from crimefigures.presentation import fontcache
+
+    made = []
+    subsetter = _backend_pdf_ps.get_glyphs_subset
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset",
+                        lambda font, glyphs: made.append(font) or subsetter(font, glyphs))
+    monkeypatch.setattr(fontcache, "CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(fontcache, "_memory", {})
+    draw_and_save = _sample_module()["draw_and_save"]
+    cold = draw_and_save(tmp_path / "cold" / "fig", "en")["pdf"].read_bytes()
+    assert made and len(list((tmp_path / "cache").glob("*.json"))) == len(made)
+    made.clear()
+    monkeypatch.setattr(fontcache, "_memory", {})  # a new kernel: only the files are left
+    warm = draw_and_save(tmp_path / "warm" / "fig", "en")["pdf"].read_bytes()
+    assert made == [] and warm == cold
+    monkeypatch.setattr(fontcache, "cached_subsets", contextlib.nullcontext)
+    uncached = draw_and_save(tmp_path / "uncached" / "fig", "en")["pdf"].read_bytes()
+    assert made and uncached == cold
+
+
+def test_a_notebook_is_shown_the_saved_png_not_a_fresh_render(tmp_path, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    style.apply_house_style()
+    fig, _ = style.new_figure("single", title="t", subtitle="s", footer="f")
+    saved = style.save_figure(fig, tmp_path / "fig", show=True)
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
+    assert shown[0].data == saved["png"].read_bytes()
+    assert shown[0].width == round(style.SINGLE_COLUMN[0] * 100)  # figure.dpi
 
 
 def test_languages_give_different_figures(tmp_path):

@@ -155,12 +155,17 @@ def _produces(step: Step, path: str) -> bool:
                                and "/" not in path[len(out):]) for out in step.outputs)
 
 
-def dependency_levels(steps: list[Step]) -> list[list[Step]]:
-    """Steps grouped so each group depends only on earlier groups."""
-    upstream = {
+def upstream_steps(steps: list[Step]) -> dict[str, set[str]]:
+    """For each step, the steps that write one of its inputs."""
+    return {
         s.name: {o.name for o in steps if o is not s and any(_produces(o, i) for i in s.inputs)}
         for s in steps
     }
+
+
+def dependency_levels(steps: list[Step]) -> list[list[Step]]:
+    """Steps grouped so each group depends only on earlier groups."""
+    upstream = upstream_steps(steps)
     done: set[str] = set()
     levels: list[list[Step]] = []
     while len(done) < len(steps):
@@ -391,6 +396,7 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     os.environ["PYTHONHASHSEED"] = "0"
     output = Path(staging) / "executed.ipynb"
     failure = None
+    started = time.monotonic()
     try:
         pm.execute_notebook(
             str(Path(root) / step.notebook), str(output), parameters=parameters,
@@ -409,9 +415,10 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     except Exception as exc:  # kernel death, missing kernel, unreadable notebook
         failure = {"cell_index": None, "ename": type(exc).__name__,
                    "evalue": str(exc).strip().splitlines()[-1] if str(exc).strip() else ""}
+    seconds = time.monotonic() - started  # this step's own time, its kernel's start included
     executed = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else None
     output.unlink(missing_ok=True)
-    return {"notebook": executed, "failure": failure}
+    return {"notebook": executed, "failure": failure, "seconds": seconds}
 
 
 def publish_staged(step: Step, staging: Path) -> list[str]:
@@ -540,23 +547,11 @@ def _dry_run(levels, plan, force, say) -> list[Outcome]:
 
 
 def _run_levels(levels, plan, force, jobs, say) -> list[Outcome]:
-    root = paths.repo_root()
-    state = load_state()
-    package_hash = package_source_hash()
+    steps = [step for level in levels for step in level]
     outcomes: list[Outcome] = []
     started = time.monotonic()
     try:
-        for level in levels:
-            todo = []
-            for step in level:
-                key = step_key(step, plan[step.name], package_hash)
-                if not force and is_current(step, key, state):
-                    say(f"[skip] {step.name} (unchanged)")
-                    outcomes.append(Outcome(step.name, "skipped", key=key,
-                                            parameters=plan[step.name]))
-                else:
-                    todo.append((step, key))
-            _run_parallel(todo, plan, root, state, jobs, say, outcomes)
+        _Schedule(steps, plan, force, say, outcomes).run(jobs)
     finally:
         _write_summary(outcomes, time.monotonic() - started)
     ran = sum(o.status == "ran" for o in outcomes)
@@ -565,52 +560,113 @@ def _run_levels(levels, plan, force, jobs, say) -> list[Outcome]:
     return outcomes
 
 
-def _run_parallel(todo, plan, root, state, jobs, say, outcomes: list[Outcome]) -> None:
-    """Run one level's steps side by side; appends to outcomes, raises on a failure."""
-    if not todo:
-        return
-    staging_root = paths.resolve(STAGING_DIR)
-    for step, _ in todo:
-        say(f"[run] {step.name}")
-    results = {}
-    stagings = {}
-    started = time.monotonic()
-    context = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context) as pool:
-        futures = {}
-        for step, _ in todo:
-            staging = staging_root / step.name
-            shutil.rmtree(staging, ignore_errors=True)
-            try:
-                staging.mkdir(parents=True)
-            except OSError as exc:
-                raise InputError(f"cannot create the staging directory ({exc.strerror})",
-                                 file=paths.relative(staging)) from None
-            stagings[step.name] = staging
-            futures[step.name] = pool.submit(execute_step, step, plan[step.name], str(root),
-                                             str(staging))
-        for step, _ in todo:
-            results[step.name] = futures[step.name].result()
-    failures = []
-    for step, key in todo:
-        result = results[step.name]
-        seconds = time.monotonic() - started
+class _Schedule:
+    """Start each step as soon as the steps it needs are done, ``jobs`` at a time, in one pool
+    of kernel-launching processes. Waiting for a whole level left a core idle while the
+    level's last step ran (the drift notebook behind both figure languages), and a fresh pool
+    per level started its processes again. After a failure nothing new starts; the running
+    steps finish and the first failure is raised."""
+
+    def __init__(self, steps: list[Step], plan: dict, force: bool, say: Callable,
+                 outcomes: list[Outcome]) -> None:
+        self.plan, self.force, self.say, self.outcomes = plan, force, say, outcomes
+        self.root = paths.repo_root()
+        self.state = load_state()
+        self.package_hash = package_source_hash()
+        self.upstream = upstream_steps(steps)
+        self.waiting = start_order(steps)
+        self.done: set[str] = set()
+        self.running: dict[Any, tuple[Step, str, Path]] = {}
+        self.failures: list[Outcome] = []
+
+    def run(self, jobs: int) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn")) \
+                as pool:
+            self._start_ready(pool, jobs)
+            while self.running:
+                finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self._finish(future, *self.running.pop(future))
+                if not self.failures:
+                    self._start_ready(pool, jobs)
+        if self.failures:
+            self.outcomes.extend(self.failures)
+            raise NotebookFailed(self.failures[0].message)
+
+    def _start_ready(self, pool: ProcessPoolExecutor, jobs: int) -> None:
+        """Skip the ready steps that are current, start the others while a job is free."""
+        progress = True
+        while progress:
+            progress = False
+            for step in [s for s in self.waiting if self.upstream[s.name] <= self.done]:
+                key = step_key(step, self.plan[step.name], self.package_hash)
+                if not self.force and is_current(step, key, self.state):
+                    self.say(f"[skip] {step.name} (unchanged)")
+                    self.outcomes.append(Outcome(step.name, "skipped", key=key,
+                                                 parameters=self.plan[step.name]))
+                    self.done.add(step.name)
+                elif len(self.running) < jobs:
+                    self.running[self._submit(pool, step)] = (step, key, self._staging(step))
+                else:
+                    continue
+                self.waiting.remove(step)
+                progress = True
+
+    def _staging(self, step: Step) -> Path:
+        return paths.resolve(STAGING_DIR) / step.name
+
+    def _submit(self, pool: ProcessPoolExecutor, step: Step) -> Any:
+        staging = self._staging(step)
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            staging.mkdir(parents=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the staging directory ({exc.strerror})",
+                             file=paths.relative(staging)) from None
+        self.say(f"[run] {step.name}")
+        return pool.submit(execute_step, step, self.plan[step.name], str(self.root),
+                           str(staging))
+
+    def _finish(self, future: Any, step: Step, key: str, staging: Path) -> None:
+        result = future.result()
         if result["failure"]:
-            failures.append(_record_failure(step, result, stagings[step.name]))
-            continue
+            self.failures.append(_record_failure(step, result, staging))
+            return
         try:
             # The executed notebook first: if it cannot be written, nothing is published.
             atomic.write_bytes(step.executed_path, notebook_bytes(result["notebook"]))
-            publish_staged(step, stagings[step.name])
+            publish_staged(step, staging)
         finally:
-            shutil.rmtree(stagings[step.name], ignore_errors=True)
-        state[step.name] = {"key": key, "outputs": hash_files(expand(step.outputs))}
-        atomic.write_text(STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
-        say(f"[done] {step.name} {seconds:.1f}s")
-        outcomes.append(Outcome(step.name, "ran", seconds, key, parameters=plan[step.name]))
-    if failures:
-        outcomes.extend(failures)
-        raise NotebookFailed(failures[0].message)
+            shutil.rmtree(staging, ignore_errors=True)
+        self.state[step.name] = {"key": key, "outputs": hash_files(expand(step.outputs))}
+        atomic.write_text(STATE_FILE, json.dumps(self.state, indent=1, sort_keys=True) + "\n")
+        self.say(f"[done] {step.name} {result['seconds']:.1f}s")
+        self.outcomes.append(Outcome(step.name, "ran", result["seconds"], key,
+                                     parameters=self.plan[step.name]))
+        self.done.add(step.name)
+
+
+def start_order(steps: list[Step]) -> list[Step]:
+    """Of the steps ready at once, those with more steps behind them start first (the drift
+    notebook, which its Indonesian run waits for, before the figures); otherwise ``steps``'s
+    order."""
+    upstream = upstream_steps(steps)
+    below = {s.name: {d.name for d in steps if s.name in upstream[d.name]} for s in steps}
+    return sorted(steps, key=lambda s: -len(_closure(s.name, below)))
+
+
+def _closure(name: str, below: Mapping[str, set[str]]) -> set[str]:
+    """Every step downstream of ``name``."""
+    found: set[str] = set()
+    todo = list(below[name])
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(below[current])
+    return found
 
 
 def _record_failure(step: Step, result: dict, staging: Path) -> Outcome:

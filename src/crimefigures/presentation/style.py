@@ -15,7 +15,7 @@ Determinism, and what it rests on:
   matplotlib and its bundled font. ("none" would leave the glyphs to whatever font
   the viewer finds.) ``svg.hashsalt`` is fixed so element ids are not random.
 * PDF embeds TrueType subsets (``pdf.fonttype = 42``): text stays selectable and
-  the subset is built from the bundled font.
+  the subset is built from the bundled font (once per glyph set: :mod:`fontcache`).
 * Metadata holds no date and no version string (see ``SAVE_METADATA``), so neither
   the clock nor ``SOURCE_DATE_EPOCH`` reaches the bytes.
 * Each format is rendered into memory and written through
@@ -28,6 +28,8 @@ which the house style wants anyway: a money axis never reads "3e12".
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -36,13 +38,14 @@ from typing import Any, Literal
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib import font_manager, ticker
+from matplotlib import colors, cycler, font_manager, ticker
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from crimefigures.errors import ParameterError
 from crimefigures.pipeline import atomic
+from crimefigures.presentation import fontcache
 from crimefigures.presentation.wording import (
     check_language,
     format_amount,
@@ -154,6 +157,45 @@ _SAVE_RC: dict[str, Any] = {
     "pdf.compression": 6,
 }
 
+# What seaborn 0.13's ``set_theme(context="paper", style="whitegrid")`` changes from
+# matplotlib's defaults, written out so drawing a figure does not import seaborn (and scipy
+# with it: half a second per kernel). Paper sizes are seaborn's notebook sizes times 0.8,
+# computed the same way so the floats are equal. seaborn's ``image.cmap`` ("rocket", one of
+# its own colormaps) is left at matplotlib's default: no house figure draws an image.
+# tests/test_style.py checks this against seaborn itself.
+_PAPER = 0.8
+SEABORN_PAPER_WHITEGRID: dict[str, Any] = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelsize": 12 * _PAPER,
+    "axes.linewidth": 1.25 * _PAPER,
+    "axes.titlesize": 12 * _PAPER,
+    "font.size": 12 * _PAPER,
+    "grid.color": ".8",
+    "legend.fontsize": 11 * _PAPER,
+    "legend.title_fontsize": 12 * _PAPER,
+    "lines.markersize": 6 * _PAPER,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "patch.linewidth": 1 * _PAPER,
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 11 * _PAPER,
+    "xtick.major.size": 6 * _PAPER,
+    "xtick.major.width": 1.25 * _PAPER,
+    "xtick.minor.size": 4 * _PAPER,
+    "xtick.minor.width": 1 * _PAPER,
+    "ytick.color": ".15",
+    "ytick.labelsize": 11 * _PAPER,
+    "ytick.left": False,
+    "ytick.major.size": 6 * _PAPER,
+    "ytick.major.width": 1.25 * _PAPER,
+    "ytick.minor.size": 4 * _PAPER,
+    "ytick.minor.width": 1 * _PAPER,
+}
+
 HOUSE_RC: dict[str, Any] = {
     **_SAVE_RC,
     "font.family": [HOUSE_FONT],
@@ -243,22 +285,17 @@ def bundled_font_file(weight: str = "normal") -> Path:
 
 
 def apply_house_style() -> None:
-    """Set seaborn's paper theme and every rcParam a figure's look or bytes depend on.
+    """Set seaborn's paper theme (:data:`SEABORN_PAPER_WHITEGRID`) and every rcParam a
+    figure's look or bytes depend on.
 
     Starts from matplotlib's built-in defaults, so a ``matplotlibrc`` on the machine
     cannot change the output.
     """
-    import seaborn as sns  # seaborn imports pyplot, which must see the backend choice
-
     _use_non_interactive_backend()
     mpl.rcdefaults()
-    sns.set_theme(
-        context="paper",
-        style="whitegrid",
-        palette=list(COLOR_CYCLE),
-        font=HOUSE_FONT,
-        rc=HOUSE_RC,
-    )
+    mpl.rcParams.update(SEABORN_PAPER_WHITEGRID)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=[colors.to_rgb(c) for c in COLOR_CYCLE])
+    mpl.rcParams.update(HOUSE_RC)
     _pin_bundled_fonts()
     for weight in ("normal", "bold"):
         bundled_font_file(weight)
@@ -301,12 +338,21 @@ def _unbreakable_words(paragraph: str) -> list[str]:
 _MEASURE_DPIS = (72, 100, 200)
 
 
-def _text_width_pt(text: str, font: FontProperties) -> float:
+@functools.cache
+def _measuring_renderer(dpi: int) -> Any:
     from matplotlib.backends.backend_agg import RendererAgg
 
+    return RendererAgg(1, 1, dpi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width_pt(text: str, font: FontProperties) -> float:
+    """Widest of the text's widths at the measuring resolutions. One renderer per
+    resolution, made once (making one each time took most of a figure's text layout), and
+    widths cached: footers and credits repeat from figure to figure."""
     widths = []
     for dpi in _MEASURE_DPIS:
-        width, _, _ = RendererAgg(1, 1, dpi).get_text_width_height_descent(
+        width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(
             text, font, ismath=False
         )
         widths.append(width * 72 / dpi)
@@ -590,7 +636,8 @@ def render_figure(fig: Figure, fmt: str, *, dpi: int = 200) -> bytes:
     if fmt not in SAVE_METADATA:
         raise ParameterError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    with mpl.rc_context(_SAVE_RC):
+    subsets = fontcache.cached_subsets() if fmt == "pdf" else contextlib.nullcontext()
+    with mpl.rc_context(_SAVE_RC), subsets:
         fig.savefig(
             buffer,
             format=fmt,
@@ -602,10 +649,12 @@ def render_figure(fig: Figure, fmt: str, *, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
-def _show_in_notebook(fig: Figure) -> None:
-    from IPython.display import display
+def _show_in_notebook(fig: Figure, png: bytes) -> None:
+    """Show the PNG just rendered, at the figure's size on screen. ``display(fig)`` had the
+    inline backend draw the figure a fourth time (twice, to crop it 'tight')."""
+    from IPython.display import Image, display
 
-    display(fig)
+    display(Image(data=png, format="png", width=round(fig.get_size_inches()[0] * fig.dpi)))
 
 
 def save_figure(
@@ -618,8 +667,8 @@ def save_figure(
     """Write ``<stem>.png`` (at ``dpi``), ``<stem>.svg`` and ``<stem>.pdf``; close ``fig``.
 
     All three are rendered before any is written, then published atomically (and
-    staged while the runner runs). ``show=None`` displays the figure first when running
-    in a notebook, since a closed figure is not drawn by the inline backend.
+    staged while the runner runs). ``show=None`` displays the saved PNG when running in a
+    notebook, since a closed figure is not drawn by the inline backend.
     Returns the published path of each format.
     """
     import matplotlib.pyplot as plt
@@ -634,7 +683,7 @@ def save_figure(
         if show is None:
             show = _is_notebook_backend(mpl.get_backend(auto_select=False))
         if show:
-            _show_in_notebook(fig)
+            _show_in_notebook(fig, rendered["png"])
     finally:
         plt.close(fig)
     return {fmt: atomic.write_bytes(targets[fmt], rendered[fmt]) for fmt in FORMATS}
