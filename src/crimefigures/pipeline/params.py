@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -136,8 +137,22 @@ def _store(cache: Path, readings: dict[str, dict[str, Parameter]]) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
+def import_papermill() -> Any:
+    """papermill, imported without the IRI grammar that jsonschema builds on import.
+
+    jsonschema registers an "iri" format checker when rfc3987_syntax is installed (jupyterlab
+    brings it) and compiles its 38 lark grammars to do so: 0.8 s of papermill's 1.2 s import,
+    paid by the runner and by each of its workers. No notebook schema uses that format, so
+    the import is refused and jsonschema goes on without the checker, as it is written to do.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill
+
+    return papermill
+
+
 def _inspect(notebook: str | Path) -> dict[str, Parameter]:
-    import papermill as pm  # imported here: it is slow and the CLI's other commands skip it
+    pm = import_papermill()  # imported here: it is slow and the CLI's other commands skip it
 
     try:
         inspected = pm.inspect_notebook(str(notebook))
@@ -173,18 +188,28 @@ def _inspect(notebook: str | Path) -> dict[str, Parameter]:
 
 
 def _assigned_names(notebook: str | Path) -> set[str]:
-    """The names assigned in the cell tagged ``parameters``, read with ast."""
-    import nbformat
+    return set(parameter_names(notebook))
 
-    cells = nbformat.read(str(notebook), as_version=4).cells
+
+def parameter_names(notebook: str | Path) -> list[str]:
+    """The names assigned in the cell tagged ``parameters``, in order, read with json and ast.
+
+    A running notebook asks only for these names (its values are its globals): nbformat and
+    papermill each take seconds to import, because of jsonschema's format checkers."""
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError) as exc:
+        raise ParameterError(f"cannot read notebook ({type(exc).__name__})",
+                             file=notebook) from None
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            tree = ast.parse(cell.source)
-            return {node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id
+            source = cell.get("source", "")
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            return [node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id
                     for node in tree.body
                     if isinstance(node, ast.AnnAssign | ast.Assign)
-                    and isinstance(getattr(node, "target", None) or node.targets[0], ast.Name)}
-    return set()
+                    and isinstance(getattr(node, "target", None) or node.targets[0], ast.Name)]
+    return []
 
 
 def suggest(name: str, valid: list[str]) -> str:

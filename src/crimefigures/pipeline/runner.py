@@ -386,7 +386,7 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     """Run one notebook in this process; returns the executed notebook and failure, if any."""
     import warnings
 
-    import papermill as pm
+    pm = params.import_papermill()
     from papermill.exceptions import PapermillExecutionError
 
     warnings.filterwarnings("ignore", module="jupyter_client")

@@ -62,7 +62,7 @@ def input_hashes(files: Iterable[str | Path]) -> dict[str, str]:
 def notebook_parameters(notebook: str | Path, namespace: Mapping[str, Any]) -> dict[str, Any]:
     """The values of every parameter ``notebook`` declares, as the running notebook has
     them (``globals()``), so the manifest records exactly what was run."""
-    declared = params.declared_parameters(paths.resolve(notebook))
+    declared = params.parameter_names(paths.resolve(notebook))
     missing = [name for name in declared if name not in namespace]
     if missing:
         raise ParameterError("declared parameter is not defined", file=notebook,
