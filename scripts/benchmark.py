@@ -906,6 +906,11 @@ def _growth_row(size: int, step: str, record: dict[str, Any], ready_rss: int,
 CORPUS_SEED = 20240327
 SENTENCES_PER_TEXT = 5
 SENTENCES_PER_PARTITION = 20_000
+# A worker's profiler keeps one profile per second of work for the last
+# distributed.admin.low-level-log-length (1,000) seconds: bounded, but until that bound it grows
+# with the run's length, so a larger corpus would peak higher for the profiler's sake alone
+# (measured on 10^6 sentences: pymalloc arenas 97 -> 108 with it, 87 -> 88 without).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 def corpus_templates() -> list[str]:
@@ -950,11 +955,15 @@ def worker_peak_rss(dask_worker: Any = None) -> int:
 
 
 def extract_on_cluster(source: Path, output: Path, workers: int) -> dict[str, Any]:
-    """Extract every figure on a fresh LocalCluster of ``workers`` one-thread processes."""
+    """Extract every figure on a fresh LocalCluster of ``workers`` one-thread processes, with
+    Dask's statistical profiler off (see WORKER_CONFIG)."""
+    import dask
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None, host="127.0.0.1") as cluster, \
+    # The nanny hands this config to the worker processes it starts.
+    with dask.config.set(WORKER_CONFIG), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                         dashboard_address=None, host="127.0.0.1") as cluster, \
             Client(cluster) as client:
         started = time.perf_counter()
         figures = corpus.extract_corpus(source, output, cluster.scheduler_address)
@@ -964,7 +973,8 @@ def extract_on_cluster(source: Path, output: Path, workers: int) -> dict[str, An
 
 
 def peak_growth(peak: int, sentences: int, baseline: tuple[int, int]) -> str:
-    """The largest worker peak over the smallest size's, beside the ratio of sizes."""
+    """The largest worker peak over the first size at or above the window, beside the ratio
+    of sizes."""
     first_sentences, first_peak = baseline
     return f"{ratio(peak, first_peak)} ({sentences / first_sentences:,.0f}× sentences)"
 
@@ -977,7 +987,6 @@ def below_window(partitions: int) -> bool:
 def section_corpus(args: argparse.Namespace) -> list[str]:
     rows: Table = []
     digests: dict[int, set[str]] = {}
-    baselines: dict[int, tuple[int, int]] = {}
     growth: dict[int, list[tuple[int, int]]] = {}
     with tempfile.TemporaryDirectory(prefix="crimefigures-corpus-") as temp:
         for sentences in args.corpus_sentences:
@@ -992,16 +1001,17 @@ def section_corpus(args: argparse.Namespace) -> list[str]:
                 output.unlink()
                 per_second = sentences / result["seconds"]
                 peak = max(result["peaks"])
-                if not below_window(partitions):
-                    growth.setdefault(workers, []).append((sentences, peak))
-                baseline = baselines.setdefault(workers, (sentences, peak))
-                size = f"{sentences:,}" + (" (below window)" if below_window(partitions)
-                                           else "")
+                # A corpus below the window holds fewer results at once: no baseline for growth.
+                if below_window(partitions):
+                    size, grown = f"{sentences:,} (below window)", "–"
+                else:
+                    sizes = growth.setdefault(workers, [])
+                    sizes.append((sentences, peak))
+                    size, grown = f"{sentences:,}", peak_growth(peak, sentences, sizes[0])
                 rows.append([size, str(partitions), str(workers),
                              secs(result["seconds"]), f"{result['figures']:,}",
                              f"{per_second:,.0f}", f"{per_second / workers:,.0f}",
-                             " / ".join(mib(p) for p in result["peaks"]),
-                             peak_growth(peak, sentences, baseline)])
+                             " / ".join(mib(p) for p in result["peaks"]), grown])
             shutil.rmtree(folder)
     same = all(len(found) == 1 for found in digests.values())
     lines = ["## Corpus extraction on Dask", "",
@@ -1011,16 +1021,21 @@ def section_corpus(args: argparse.Namespace) -> list[str]:
              f"text, small numbers shifted; written as Parquet partitions of "
              f"{SENTENCES_PER_PARTITION:,} sentences. `text.corpus.extract_corpus` runs on a "
              "`distributed.LocalCluster` of one-thread worker processes and streams the "
-             f"figures to a CSV, {corpus.PARTITIONS_IN_FLIGHT} partitions in flight. 'per core' "
+             f"figures to a CSV, {corpus.PARTITIONS_IN_FLIGHT} partitions in flight. The "
+             "workers run with Dask's statistical profiler off "
+             f"({', '.join(f'`{k}: {v}`' for k, v in WORKER_CONFIG.items())}): on, it keeps a "
+             "profile per second of work for the last 1,000 seconds, so a worker's memory "
+             "grows with the run's length up to that bound, apart from the corpus. 'per core' "
              "is sentences per second over the number of workers; 'peak RSS per worker' is "
              "each worker process's VmHWM after the run (interpreter and libraries included). "
              "'peak growth' is the largest worker's peak over the same worker count's first "
-             "size, beside the ratio of sizes: streaming keeps it near 1.00× once a corpus has "
-             f"at least {corpus.PARTITIONS_IN_FLIGHT} partitions (the window; a smaller corpus, "
-             "marked 'below window', holds fewer results at once and peaks lower for that "
-             "reason alone).", ""]
+             "size at or above the window (a corpus of at least "
+             f"{corpus.PARTITIONS_IN_FLIGHT} partitions), beside the ratio of sizes: streaming "
+             "keeps it near 1.00×. A smaller corpus, marked 'below window', holds fewer "
+             "results at once and peaks lower for that reason alone, so it is no baseline.", ""]
     lines += table(["sentences", "partitions", "workers", "time", "figures", "sentences/s",
-                    "sentences/s per core", "peak RSS per worker", "peak growth (size ratio)"],
+                    "sentences/s per core", "peak RSS per worker",
+                    "peak growth from the first size at or above the window (size ratio)"],
                    rows)
     lines += ["", f"- Same output bytes on every worker count: {'yes' if same else 'NO'}."]
     lines += [growth_line(workers, sizes) for workers, sizes in growth.items()]
@@ -1028,15 +1043,23 @@ def section_corpus(args: argparse.Namespace) -> list[str]:
 
 
 def growth_line(workers: int, sizes: list[tuple[int, int]]) -> str:
-    """The peak's growth between the smallest and largest sizes at or above the window."""
-    (small, small_peak), (large, large_peak) = min(sizes), max(sizes)
-    if small == large:
+    """The peak's growth from each size at or above the window to the next, and overall."""
+    ordered = sorted(sizes)
+    if len(ordered) == 1:
         return (f"- {workers} worker(s): one size at or above the window "
                 f"({corpus.PARTITIONS_IN_FLIGHT} partitions); no growth to report.")
-    return (f"- {workers} worker(s), at or above the window: peak RSS {mib(small_peak)} at "
-            f"{small:,} sentences, {mib(large_peak)} at {large:,} ({large / small:,.0f}× the "
-            f"sentences): {ratio(large_peak, small_peak)}, "
-            f"{(large_peak - small_peak) / 2**20:+,.1f} MiB.")
+    steps = [_growth_step(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
+    if len(ordered) > 2:
+        steps.append("overall " + _growth_step(ordered[0], ordered[-1]))
+    return (f"- {workers} worker(s), peak RSS between sizes at or above the window: "
+            + "; ".join(steps) + ".")
+
+
+def _growth_step(small: tuple[int, int], large: tuple[int, int]) -> str:
+    (small_size, small_peak), (large_size, large_peak) = small, large
+    return (f"{mib(small_peak)} at {small_size:,} sentences to {mib(large_peak)} at "
+            f"{large_size:,} ({large_size / small_size:,.0f}× the sentences): "
+            f"{ratio(large_peak, small_peak)}, {(large_peak - small_peak) / 2**20:+,.1f} MiB")
 
 
 # --- main ----------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_all_sections_on_tiny_sizes_write_one_report(tmp_path: Path):
     corpus = [row for row in table_rows(report, "200") if len(row) == 9]  # the corpus table
     assert [row[2] for row in corpus] == ["1", "2"]  # workers
     assert corpus[0][0] == "200 (below window)"  # one partition, fewer than in flight
-    assert [row[8] for row in corpus] == ["1.00× (1× sentences)"] * 2  # each its own baseline
+    assert [row[8] for row in corpus] == ["–"] * 2  # below the window: no baseline for growth
     assert "Same output bytes on every worker count: yes" in report
 
 
@@ -100,8 +100,18 @@ def test_the_corpus_growth_line_states_the_peak_ratio_between_sizes(monkeypatch)
     spec.loader.exec_module(module)
     mib = 2**20
     line = module.growth_line(2, [(2_000_000, 330 * mib), (1_000_000, 300 * mib)])
-    assert line == ("- 2 worker(s), at or above the window: peak RSS 300.0 MiB at 1,000,000 "
-                    "sentences, 330.0 MiB at 2,000,000 (2× the sentences): 1.10×, +30.0 MiB.")
+    assert line == ("- 2 worker(s), peak RSS between sizes at or above the window: 300.0 MiB at "
+                    "1,000,000 sentences to 330.0 MiB at 2,000,000 (2× the sentences): 1.10×, "
+                    "+30.0 MiB.")
+    three = module.growth_line(1, [(1_000_000, 300 * mib), (4_000_000, 303 * mib),
+                                   (2_000_000, 330 * mib)])
+    assert three.split(": ", 1)[1].split("; ") == [
+        "300.0 MiB at 1,000,000 sentences to 330.0 MiB at 2,000,000 (2× the sentences): 1.10×, "
+        "+30.0 MiB",
+        "330.0 MiB at 2,000,000 sentences to 303.0 MiB at 4,000,000 (2× the sentences): 0.92×, "
+        "-27.0 MiB",
+        "overall 300.0 MiB at 1,000,000 sentences to 303.0 MiB at 4,000,000 (4× the sentences): "
+        "1.01×, +3.0 MiB."]
     assert "no growth to report" in module.growth_line(1, [(10, mib)])
     assert module.below_window(module.corpus.PARTITIONS_IN_FLIGHT - 1)
     assert not module.below_window(module.corpus.PARTITIONS_IN_FLIGHT)

@@ -6,7 +6,10 @@ Parquet (a file or a folder of partitions) for a news archive. :func:`extract_co
 :func:`crimefigures.text.extract.extract_figures` over the corpus's partitions on Dask: the local
 scheduler by default, or an existing cluster given its address. Partitions are computed a few at
 a time and appended to the output in order, so no more than a handful are in memory whatever the
-corpus's size, and the output is the same bytes on any scheduler.
+corpus's size, and the output is the same bytes on any scheduler. (On a cluster, a worker's own
+statistical profiler keeps a profile per second of work for its last 1,000 seconds, so the
+worker's memory still grows with a run's length up to that bound; a cluster started with
+``distributed.worker.profile.enabled: false`` keeps it flat.)
 
 The words beside a figure come from its sentence, read with a small vocabulary:
 
