@@ -132,7 +132,8 @@ def warm_code(notebooks: Iterable[Path]) -> str:
             except SyntaxError:  # IPython syntax (a magic): its imports are only not warmed
                 continue
             for node in tree.body:
-                if isinstance(node, (ast.Import, ast.ImportFrom)) and not node.level:
+                relative = isinstance(node, ast.ImportFrom) and node.level  # the notebook's own
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and not relative:
                     statements[ast.unparse(node)] = None
     return f"exec({chr(10).join(statements)!r}, {{}})"
 
