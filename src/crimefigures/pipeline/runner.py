@@ -17,10 +17,13 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -576,9 +579,10 @@ class _Schedule:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         notebooks = sorted({s.notebook_path for s in self.waiting})
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn"),
-                                 initializer=kernels.start_worker,
-                                 initargs=(str(self.root), kernels.warm_code(notebooks))) as pool:
+        pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn"),
+                                   initializer=kernels.start_worker,
+                                   initargs=(str(self.root), kernels.warm_code(notebooks)))
+        with _sigterm_ends_the_run(), pool:
             self._start_ready(pool, jobs)
             if self.running and self.waiting:
                 # The pool starts a worker only when a step finds none idle; start the others
@@ -652,6 +656,21 @@ class _Schedule:
         self.outcomes.append(Outcome(step.name, "ran", result["seconds"], key,
                                      parameters=self.plan[step.name]))
         self.done.add(step.name)
+
+
+@contextmanager
+def _sigterm_ends_the_run() -> Iterator[None]:
+    """SIGTERM raises SystemExit here, as Ctrl-C raises KeyboardInterrupt: the pool is shut
+    down and its workers stop their kernels. Killed outright, the runner would leave its
+    workers waiting for work forever, each with a spare kernel."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def start_order(steps: list[Step]) -> list[Step]:
