@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crimefigures.pipeline import atomic, paths
+from crimefigures.pipeline import paths
 
 KERNEL_NAME = "crimefigures"
 # The kernel's own log (the TCP-transport notice at start, a KeyboardInterrupt logged when
@@ -41,10 +41,6 @@ KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 # What nbclient adds to the arguments of every IPython kernel it starts (ipython_hist_file).
 HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
 HASH_SEED = "0"  # every kernel hashes alike, so sets and dicts come out in one order
-# The package reads these when it uses them, so a running kernel can be given a step's values;
-# any other variable that changed since a spare started (PYTHONHASHSEED is read at start)
-# makes the spare unusable.
-FOLLOWED_ENV = (paths.ROOT_ENV, atomic.STAGING_ENV)
 WARM_TIMEOUT_SECONDS = 60.0  # papermill's own start_timeout
 
 
@@ -233,13 +229,22 @@ def _follow_environment(spare: Spare) -> str | None:
     directory); None if one of them is not one the kernel can follow."""
     now = dict(os.environ)
     changed = {k for k in {*now, *spare.environment} if now.get(k) != spare.environment.get(k)}
-    if not changed <= set(FOLLOWED_ENV):
+    if not changed <= _followed_env():
         return None
     update = {k: now[k] for k in changed if k in now}
     removed = sorted(k for k in changed if k not in now)
     code = (f"__import__('os').environ.update({update!r}); "
             f"[__import__('os').environ.pop(k, None) for k in {removed!r}]")
     return spare.client.execute(code, silent=True, store_history=False, allow_stdin=False)
+
+
+def _followed_env() -> set[str]:
+    """The variables the package reads when it uses them, so a running kernel can be given a
+    step's values; a change to any other (PYTHONHASHSEED is read at start) makes a spare
+    unusable."""
+    from crimefigures.pipeline import atomic  # imports pandas: not before the spare starts
+
+    return {paths.ROOT_ENV, atomic.STAGING_ENV}
 
 
 def _succeeded(spare: Spare, request: str) -> bool:
