@@ -679,7 +679,8 @@ def section_figures(args: argparse.Namespace) -> list[str]:
         [step, secs(alone[step]), f"{secs(floors[step][0])} ({floors[step][1]} files)",
          ratio(alone[step], floors[step][0])] for step in FIGURE_STEPS]
     floor_rows.append(["kernel start alone (start a `crimefigures` kernel, run `pass`; "
-                       "median of 3), part of each step", secs(kernel), "—", "—"])
+                       "median of 3), mostly paid while an earlier step runs (spare kernels)",
+                       secs(kernel), "—", "—"])
     change_rows: Table = [
         [f"`run --story {STORY} -p {args.figures_change}` (wall clock)", secs(change_seconds)
          + ("" if change.returncode == 0 else " (failed)")],
@@ -687,7 +688,8 @@ def section_figures(args: argparse.Namespace) -> list[str]:
     ]
     return [*head,
             f"Story {STORY}, both languages, in a fresh copy of the repository. Each step's own "
-            "time is the runner's (its kernel's start included); steps of a level run side by "
+            "time is the runner's (a step's kernel is a spare, started and warmed ahead, mostly "
+            "while an earlier step ran); steps of a level run side by "
             "side (2 at a time), so the wall clock is less than the sum. The first run has no "
             "PDF font-subset cache (`reports/cache/font-subsets/`); the second has it, as any "
             "run after the first does.", "",

@@ -320,7 +320,9 @@ def test_whole_pipeline_runs_without_network(fresh: Path, offline_copy):
     assert any("crimefigures" in m and "run" in m for m in markers), markers  # the runner
     kernels = [m for m in markers if "ipykernel_launcher" in m]
     steps = yaml.safe_load((root / "notebooks" / "pipeline.yml").read_text())["notebooks"]
-    assert len(kernels) == len(steps), markers  # the guard loaded in every kernel
+    # The guard loaded in every kernel: each step's, and the spares the workers started ahead
+    # of need (one per worker at most is never used).
+    assert len(steps) <= len(kernels) <= len(steps) + 2, markers
     assert output_hashes(root) == output_hashes(fresh)
 
 

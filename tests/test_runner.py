@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURE, FIXTURE_STORY, run_cli
 
-from crimefigures.pipeline import runner
+from crimefigures.pipeline import atomic, kernels, paths, runner
 
 # Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
 pytestmark = pytest.mark.e2e
@@ -347,3 +349,78 @@ def test_a_running_notebook_reads_its_parameter_names_without_papermill(tmp_path
     for notebook in sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb")):
         declared = params.declared_parameters(notebook, cache=None)
         assert params.parameter_names(notebook) == list(declared), notebook.name
+
+
+# --- spare kernels ---------------------------------------------------------------------------
+
+
+def kernels_in(root: Path) -> list[int]:
+    """The running kernel processes whose working directory is ``root`` (a run's kernels)."""
+    found = []
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (process / "cmdline").read_bytes()
+            folder = Path(os.readlink(process / "cwd"))
+        except OSError:  # gone meanwhile, or a zombie
+            continue
+        if b"ipykernel" in command and folder.resolve() == root.resolve():
+            found.append(int(process.name))
+    return found
+
+
+def test_a_spare_kernel_runs_the_next_step_in_that_steps_staging_and_no_kernel_is_left(
+    fixture_root: Path,
+):
+    # One job: the second story's step runs in the spare started during the first one, which
+    # was started while the first step's staging directory was the worker's.
+    other = fixture_root / "data" / "raw" / "other-story" / "article.yml"
+    other.parent.mkdir(parents=True)
+    other.write_text("date_published: 2024-01-02\n")
+    result = run_cli("run", "--jobs", "1", "-p", "content=v1", root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    for story in (FIXTURE_STORY, "other-story"):
+        assert (fixture_root / "data" / "processed" / story / "fixture.txt").read_text() == "v1"
+    assert kernels_in(fixture_root) == []
+
+    failed = run_cli("run", "-p", "content=v2", "-p", "fail=true", root=fixture_root)
+    assert failed.returncode == 1
+    assert "failed in cell 5" in failed.stderr
+    assert kernels_in(fixture_root) == []
+
+
+def test_a_spare_kernel_that_died_gives_way_to_a_fresh_one(
+    fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    for name in (paths.ROOT_ENV, atomic.STAGING_ENV, "PYTHONHASHSEED"):
+        monkeypatch.setenv(name, "")  # restored after the test: execute_step sets them
+    monkeypatch.setenv(paths.ROOT_ENV, str(fixture_root))
+    monkeypatch.setattr(kernels, "_in_worker", True)  # as in a pool worker, minus the pool
+    monkeypatch.setattr(kernels, "exit_on_sigterm", lambda: None)
+    kernels.start_spare(str(fixture_root))
+    [pid] = kernels_in(fixture_root)
+    os.kill(pid, signal.SIGKILL)
+
+    step = runner.load_pipeline(stories=[FIXTURE_STORY])[0]
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    result = runner.execute_step(step, {"story": FIXTURE_STORY, "content": "fresh"},
+                                 str(fixture_root), str(staging))
+    kernels.reap()
+    assert result["failure"] is None
+    written = staging / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
+    assert written.read_text() == "fresh"
+    assert kernels_in(fixture_root) == []
+
+
+def test_warm_imports_are_the_notebooks_imports_in_a_namespace_of_their_own(tmp_path: Path):
+    notebook = tmp_path / "n.ipynb"
+    cells = [{"cell_type": "code", "source": ["import json\n", "x = 1\n"]},
+             {"cell_type": "code", "source": "%matplotlib inline\nimport pandas"},  # magic
+             {"cell_type": "markdown", "source": "import os"},
+             {"cell_type": "code", "source": "from pathlib import Path\nimport json"}]
+    notebook.write_text(json.dumps({"cells": cells}))
+    code = kernels.warm_code([notebook])
+    assert code == "exec('import json\\nfrom pathlib import Path', {})"
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the code the kernel runs
+    assert set(namespace) == {"__builtins__"}

@@ -17,10 +17,13 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -29,7 +32,7 @@ from typing import Any
 import yaml
 
 from crimefigures.errors import InputError, ParameterError
-from crimefigures.pipeline import atomic, params, paths, registry
+from crimefigures.pipeline import atomic, kernels, params, paths, registry
 
 PIPELINE_FILE = "notebooks/pipeline.yml"
 STATE_FILE = "reports/run_state.json"
@@ -38,7 +41,7 @@ EXECUTED_DIR = "reports/{story}/notebooks"
 FAILED_DIR = "reports/{story}/failed"
 STAGING_DIR = "reports/.staging"
 LOCK_FILE = "reports/.run.lock"
-KERNEL_NAME = "crimefigures"
+KERNEL_NAME = kernels.KERNEL_NAME
 CELL_TIMEOUT_SECONDS = 900
 # Metadata that changes from run to run or machine to machine; dropped so that
 # two runs with the same inputs give identical executed notebooks.
@@ -365,25 +368,11 @@ def _source_cell_number(notebook: dict[str, Any], cell_index: int) -> int:
     return cell_index - shift + 1
 
 
-def _quiet_kernel_manager() -> type:
-    """Kernels whose stderr does not reach the user's terminal. Two kernels starting at once
-    on one machine (steps side by side, or two runs) can race for a free TCP port; the loser's
-    heartbeat thread prints a traceback ("Address already in use") while the kernel works on.
-    A cell's errors still reach the notebook, and a kernel that dies is still reported."""
-    import subprocess
-
-    from jupyter_client import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw["stderr"] = subprocess.DEVNULL
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
-
-
-def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str) -> dict:
-    """Run one notebook in this process; returns the executed notebook and failure, if any."""
+def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str,
+                 keep_spare: bool = False) -> dict:
+    """Run one notebook in this process, in the worker's spare kernel when it has a usable one;
+    ``keep_spare`` starts the next spare for a later step, to warm while this one runs.
+    Returns the executed notebook and the failure, if any."""
     import warnings
 
     pm = params.import_papermill()
@@ -393,20 +382,22 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     warnings.filterwarnings("ignore", module="zmq")
     os.environ[paths.ROOT_ENV] = root
     os.environ[atomic.STAGING_ENV] = staging
-    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ["PYTHONHASHSEED"] = kernels.HASH_SEED
     output = Path(staging) / "executed.ipynb"
     failure = None
     started = time.monotonic()
+    manager = kernels.take_spare()
+    if keep_spare:
+        kernels.start_spare(root)
+    kernels.reap()  # the kernel of this worker's previous step, asked to shut down then
     try:
         pm.execute_notebook(
             str(Path(root) / step.notebook), str(output), parameters=parameters,
-            kernel_name=KERNEL_NAME, cwd=root, progress_bar=False, log_output=False,
+            kernel_name=kernels.KERNEL_NAME, cwd=root, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_SECONDS, request_save_on_cell_execute=False,
-            # The kernel's own log (the TCP-transport notice at start, a KeyboardInterrupt
-            # logged when papermill stops it after a failing cell) is not the user's business:
-            # cell errors reach the notebook and the one-line message regardless.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            kernel_manager_class=_quiet_kernel_manager(),
+            extra_arguments=list(kernels.KERNEL_ARGUMENTS),
+            kernel_manager_class=kernels.quiet_kernel_manager(),
+            **({} if manager is None else {"km": manager}),
         )
     except PapermillExecutionError as exc:
         last = str(exc.evalue).strip().splitlines()
@@ -415,7 +406,12 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     except Exception as exc:  # kernel death, missing kernel, unreadable notebook
         failure = {"cell_index": None, "ename": type(exc).__name__,
                    "evalue": str(exc).strip().splitlines()[-1] if str(exc).strip() else ""}
-    seconds = time.monotonic() - started  # this step's own time, its kernel's start included
+    finally:
+        if manager is not None:  # nbclient shuts down only the kernels it started
+            kernels.stop_later(manager)
+        kernels.exit_on_sigterm()
+    # This step's own time: a cold kernel's start is in it, a spare's start and imports are not.
+    seconds = time.monotonic() - started
     executed = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else None
     output.unlink(missing_ok=True)
     return {"notebook": executed, "failure": failure, "seconds": seconds}
@@ -582,9 +578,17 @@ class _Schedule:
     def run(self, jobs: int) -> None:
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn")) \
-                as pool:
+        notebooks = sorted({s.notebook_path for s in self.waiting})
+        pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn"),
+                                   initializer=kernels.start_worker,
+                                   initargs=(str(self.root), kernels.warm_code(notebooks)))
+        with _sigterm_ends_the_run(), pool:
             self._start_ready(pool, jobs)
+            if self.running and self.waiting:
+                # The pool starts a worker only when a step finds none idle; start the others
+                # now (each task makes one), so their spare kernels warm before steps need them.
+                for _ in range(jobs - len(self.running)):
+                    pool.submit(int)
             while self.running:
                 finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -597,6 +601,7 @@ class _Schedule:
 
     def _start_ready(self, pool: ProcessPoolExecutor, jobs: int) -> None:
         """Skip the ready steps that are current, start the others while a job is free."""
+        starting: list[tuple[Step, str]] = []
         progress = True
         while progress:
             progress = False
@@ -607,17 +612,22 @@ class _Schedule:
                     self.outcomes.append(Outcome(step.name, "skipped", key=key,
                                                  parameters=self.plan[step.name]))
                     self.done.add(step.name)
-                elif len(self.running) < jobs:
-                    self.running[self._submit(pool, step)] = (step, key, self._staging(step))
+                elif len(self.running) + len(starting) < jobs:
+                    starting.append((step, key))
                 else:
                     continue
                 self.waiting.remove(step)
                 progress = True
+        for step, key in starting:
+            # A worker starts its next spare kernel only while steps still wait: a spare no
+            # step takes would take a core from the last steps.
+            future = self._submit(pool, step, keep_spare=bool(self.waiting))
+            self.running[future] = (step, key, self._staging(step))
 
     def _staging(self, step: Step) -> Path:
         return paths.resolve(STAGING_DIR) / step.name
 
-    def _submit(self, pool: ProcessPoolExecutor, step: Step) -> Any:
+    def _submit(self, pool: ProcessPoolExecutor, step: Step, keep_spare: bool) -> Any:
         staging = self._staging(step)
         shutil.rmtree(staging, ignore_errors=True)
         try:
@@ -627,7 +637,7 @@ class _Schedule:
                              file=paths.relative(staging)) from None
         self.say(f"[run] {step.name}")
         return pool.submit(execute_step, step, self.plan[step.name], str(self.root),
-                           str(staging))
+                           str(staging), keep_spare)
 
     def _finish(self, future: Any, step: Step, key: str, staging: Path) -> None:
         result = future.result()
@@ -646,6 +656,21 @@ class _Schedule:
         self.outcomes.append(Outcome(step.name, "ran", result["seconds"], key,
                                      parameters=self.plan[step.name]))
         self.done.add(step.name)
+
+
+@contextmanager
+def _sigterm_ends_the_run() -> Iterator[None]:
+    """SIGTERM raises SystemExit here, as Ctrl-C raises KeyboardInterrupt: the pool is shut
+    down and its workers stop their kernels. Killed outright, the runner would leave its
+    workers waiting for work forever, each with a spare kernel."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def start_order(steps: list[Step]) -> list[Step]:
