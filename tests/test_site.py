@@ -209,8 +209,9 @@ def test_article_ledger_and_manifest_text_is_escaped(tmp_path: Path, repo: Path)
     article_title = "Interpol Sounds Alarm on Southeast Asia's Human Trafficking, Now"
     assert article_title in text
     text = text.replace(article_title, f"{ATTACK} {article_title}", 1)
+    # An address the schema admits (http, no space) that tries to leave its attribute.
     text = text.replace("https://data.worldbank.org/indicator/NY.GDP.MKTP.CD",
-                        "javascript:alert(1)")
+                        f'https://example.org/"{ATTACK}')
     sources.write_text(text)
     for table, old in (("fact_check.csv", "Matches Reuters;"),
                        ("statements.csv", "Annual illicit flows are smaller")):
@@ -222,7 +223,23 @@ def test_article_ledger_and_manifest_text_is_escaped(tmp_path: Path, repo: Path)
     assert ATTACK not in index
     assert index.count(ESCAPED_ATTACK) >= 4  # article title, ledger row, finding, caption
     hrefs = [attrs.get("href", "") for tag, attrs in tags_of(index) if tag == "a"]
-    assert hrefs and not [href for href in hrefs if "javascript" in href]
+    assert f'https://example.org/"{ATTACK}' in hrefs  # kept whole inside its attribute
+
+
+def test_a_source_address_that_is_not_http_is_refused(tmp_path: Path, repo: Path):
+    """sources.csv is read through its schema: a javascript: address never reaches a link."""
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site"))
+    sources = root / "data" / "curated" / FIRST_STORY / "sources.csv"
+    sources.write_text(sources.read_text().replace(
+        "https://data.worldbank.org/indicator/NY.GDP.MKTP.CD", "javascript:alert(1)"))
+    result = run_cli("site", root=root)
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert f"data/curated/{FIRST_STORY}/sources.csv" in message
+    assert "row " in message and "'url'" in message
+    assert not (root / "reports" / "site" / FIRST_STORY / "index.html").exists()
 
 
 def test_a_notebook_output_that_would_run_script_is_refused(tmp_path: Path, repo: Path):
