@@ -302,13 +302,22 @@ def test_a_run_says_which_steps_it_leaves_out_and_does_not_fail(fixture_root: Pa
     assert f"{FIXTURE_STORY}/fixture" in result.stdout
 
 
-def test_papermill_is_imported_without_the_iri_grammar_and_still_validates_notebooks():
-    """The runner's papermill skips jsonschema's IRI checker (0.8 s of lark grammars per
-    process); notebooks still validate, and a bad one is still refused."""
+def _python_in_repo(code: str) -> str:
+    """Run ``code`` in a fresh interpreter at the repository root (a clean sys.modules);
+    its stdout, after checking it exited 0."""
     import subprocess
     import sys
 
-    code = (
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_papermill_is_imported_without_the_iri_grammar_and_still_validates_notebooks():
+    """The runner's papermill skips jsonschema's IRI checker (0.8 s of lark grammars per
+    process); notebooks still validate, and a bad one is still refused."""
+    assert _python_in_repo(
         "import sys\n"
         "from crimefigures.pipeline import params\n"
         "params.import_papermill()\n"
@@ -321,29 +330,19 @@ def test_papermill_is_imported_without_the_iri_grammar_and_still_validates_noteb
         "    nbformat.validate(nb)\n"
         "except nbformat.ValidationError:\n"
         "    print('refused')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "refused"
+    ) == "refused"
 
 
-def test_a_running_notebook_reads_its_parameter_names_without_papermill(tmp_path: Path):
+def test_a_running_notebook_reads_its_parameter_names_without_papermill():
     """publish.notebook_parameters asks only for names, read with json and ast, so a figures
     kernel never imports papermill or nbformat."""
-    import subprocess
-    import sys
-
-    code = (
+    _python_in_repo(
         "import sys\n"
         "from crimefigures.pipeline import params\n"
         "names = params.parameter_names('notebooks/04_publication_figures.ipynb')\n"
         "assert names[:2] == ['story', 'language'], names\n"
         "assert not {'papermill', 'nbformat'} & set(sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
     from crimefigures.pipeline import params
 
     for notebook in sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb")):
