@@ -76,3 +76,19 @@ def open_binary(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_cache(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace a cache file whole, best effort and never staged: a cache is not an output (what
+    a failing notebook learned is still right), and one that cannot be written only costs time."""
+    target = paths.resolve(path)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

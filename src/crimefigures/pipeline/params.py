@@ -15,10 +15,8 @@ import difflib
 import hashlib
 import json
 import math
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,17 +122,9 @@ def _store(cache: Path, readings: dict[str, dict[str, Parameter]]) -> None:
         entries.pop(key, None)
         entries[key] = [[p.name, p.type_name, p.default, p.help] for p in declared.values()]
     kept = dict(list(entries.items())[-_CACHE_ENTRIES:])
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-")
-    except OSError:
-        return  # a cache that cannot be written only costs time
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(kept, file)
-        os.replace(temporary, cache)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    from crimefigures.pipeline import atomic  # imports pandas: only once a run has succeeded
+
+    atomic.write_cache(cache, json.dumps(kept).encode("utf-8"))
 
 
 def import_papermill() -> Any:

@@ -21,7 +21,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from io import BytesIO
@@ -31,7 +30,7 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.backends import _backend_pdf_ps
 
-from crimefigures.pipeline import paths
+from crimefigures.pipeline import atomic, paths
 
 CACHE_DIR = "reports/cache/font-subsets"
 _SUBSETTER = "get_glyphs_subset"
@@ -70,21 +69,11 @@ def _read(key: str) -> tuple[bytes, dict[int, int]] | None:
 
 
 def _write(key: str, font: bytes, glyph_map: dict[int, int]) -> None:
-    """Best effort: a cache that cannot be written only costs time."""
-    folder = paths.resolve(CACHE_DIR)
     record = {
         "font": base64.b64encode(font).decode("ascii"),
         "map": sorted([int(a), int(b)] for a, b in glyph_map.items()),
     }
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=folder, suffix=".tmp", delete=False, encoding="utf-8"
-        ) as handle:
-            json.dump(record, handle)
-        os.replace(handle.name, folder / f"{key}.json")
-    except OSError:
-        return
+    atomic.write_cache(f"{CACHE_DIR}/{key}.json", json.dumps(record).encode("utf-8"))
 
 
 def _subset(original: Callable[..., Any], fontfile: Any, glyphs: Any) -> tuple[bytes, dict]:
