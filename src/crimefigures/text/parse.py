@@ -40,14 +40,13 @@ it looks like.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal
 from typing import Any, Final
-
-import pint
 
 from crimefigures.errors import ParameterError, ParseError
 
@@ -248,8 +247,8 @@ FRACTION_BLOCKED_AFTER: Final = (
 # Physical quantities, by the unit as written, each a unit expression of pint's default
 # registry. The parser reads a value in the SI base unit of its dimension (KILOGRAM,
 # SQUARE_METRE or CUBIC_METRE below) and keeps the unit as written in `Figure.unit_as_written`.
-# The conversion factors are pint's, taken once when this module is imported. An unqualified
-# ton is the metric tonne (see the module docstring). Lengths stay unread.
+# The conversion factors are pint's, taken once, at the first physical quantity read. An
+# unqualified ton is the metric tonne (see the module docstring). Lengths stay unread.
 PHYSICAL_UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo",
                      "kilos"), "kilogram"),
@@ -402,20 +401,24 @@ CHANGE_VERBS: Final = (
     "went up", "went down", "gone up", "gone down", "up", "down",
 )
 
-# pint's default registry, built once (it takes a third of a second); parsing itself only
-# looks up the factors taken from it here.
-UNIT_REGISTRY: Final = pint.UnitRegistry()
-
-
-def _si_factor(unit: str) -> tuple[Decimal, str]:
+def _si_factor(registry: Any, unit: str) -> tuple[Decimal, str]:
     """How many SI base units one `unit` (a pint expression) is, and that base unit's string."""
-    base = UNIT_REGISTRY.parse_expression(unit).to_base_units()
+    base = registry.parse_expression(unit).to_base_units()
     return Decimal(f"{base.magnitude:.15g}"), SI_BASE_UNITS[str(base.dimensionality)]
 
 
-_PHYSICAL_FACTORS: Final[dict[str, tuple[Decimal, str]]] = {
-    written.lower(): _si_factor(unit) for written, unit in PHYSICAL_UNITS.items()
-}
+@functools.cache
+def _physical_factors() -> dict[str, tuple[Decimal, str]]:
+    """Each written unit's factor to its SI base unit, from pint's default registry. Built at
+    the first weight, area or volume read: importing pint and building its registry takes a
+    third of a second, which a process that reads no physical quantity (the figures step, a
+    parameter change) should not pay."""
+    import pint
+
+    registry = pint.UnitRegistry()
+    return {written.lower(): _si_factor(registry, unit)
+            for written, unit in PHYSICAL_UNITS.items()}
+
 
 # ---------------------------------------------------------------------------------------------
 # Records
@@ -1652,7 +1655,7 @@ def _build_physical(phrase: str, scan: _Scan, first: _Quantity,
     """A weight, an area or a volume, in the SI base unit (see PHYSICAL_UNITS)."""
     assert scan.physical is not None
     written = " ".join(scan.physical.split())
-    factor, unit = _PHYSICAL_FACTORS[written.lower()]
+    factor, unit = _physical_factors()[written.lower()]
     low_value = _mantissa(phrase, first, is_count_with_noun=False)
     if second is None:
         value = _scaled(_scaled(low_value, first.scale), factor)
@@ -1772,7 +1775,7 @@ def parse_figure(text: str) -> Figure:
 def as_physical(figure: Figure, written: str) -> Figure:
     """`figure` (a bare amount, such as "3,380 pounds" read as sterling) re-read in the physical
     unit `written` (a key of PHYSICAL_UNITS), for a caller that knows it is a weight."""
-    factor, unit = _PHYSICAL_FACTORS[_norm(written)]
+    factor, unit = _physical_factors()[_norm(written)]
 
     def convert(value: float | None) -> float | None:
         return None if value is None else float(Decimal(repr(value)) * factor)
