@@ -129,7 +129,8 @@ def catalogue_text() -> str:
 def load_catalogue() -> dict[str, dict[str, str]]:
     """The parsed, checked catalogue (read once per process)."""
     try:
-        entries = yaml.safe_load(catalogue_text())
+        # libyaml's safe loader when there is one: the same document, ten times faster.
+        entries = yaml.load(catalogue_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML ({exc})", file=CATALOGUE_FILE) from None
     problems = check_catalogue(entries)
