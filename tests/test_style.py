@@ -13,7 +13,10 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
 
 from crimefigures.errors import ParameterError
 from crimefigures.presentation import style
@@ -240,6 +243,46 @@ def test_new_figure_lays_out_title_subtitle_chart_and_footer():
         assert footer.get_window_extent(renderer).y1 <= chart.y0
 
 
+def _wrap_one_word_at_a_time(text, font, width_pt):
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in style._unbreakable_words(paragraph):
+            candidate = f"{line} {word}" if line else word
+            if line and style._text_width_pt(candidate, font) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+_WRAP_WORDS = st.sampled_from(
+    ["a", "of", "the", "Interpol", "$3.1 tn", "41.6%", "trillion", "WWWWWWWWWW", "iiiii",
+     "Perdagangan", "manusia", "—", "compounds,", "Sumber:", "4", "triliun", "ÅÉÎ"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(words=st.lists(_WRAP_WORDS, min_size=1, max_size=60),
+       breaks=st.lists(st.integers(1, 60)), edge_words=st.integers(1, 60),
+       nudge_pt=st.sampled_from([-0.01, 0.0, 0.01]), size=st.sampled_from([5.5, 7, 9.5, 12]),
+       weight=st.sampled_from(["normal", "bold"]))
+def test_wrap_takes_the_lines_adding_one_word_at_a_time_would(words, breaks, edge_words,
+                                                              nudge_pt, size, weight):
+    # The wrap starts from the words' own widths and walks to the exact count; the lines must
+    # be the ones measuring every longer line gives, paragraphs and over-long words too. The
+    # line width is put at the edge of a run of words, where a count taken from the words'
+    # own widths alone would be one off.
+    font = FontProperties(family=style.HOUSE_FONT, size=size, weight=weight)
+    edge = style._unbreakable_words(" ".join(words))[:edge_words]
+    width_pt = style._text_width_pt(" ".join(edge), font) + nudge_pt
+    for position in sorted(set(breaks), reverse=True):
+        words.insert(min(position, len(words)), "\n")
+    text = " ".join(words).replace(" \n ", "\n").replace(" \n", "\n")
+    assert style._wrap(text, font, width_pt) == _wrap_one_word_at_a_time(text, font, width_pt)
+
+
 def test_dollar_signs_in_titles_are_dollars_not_mathtext():
     style.apply_house_style()
     fig, _ = style.new_figure(title="From $3 tn to $50 bn", subtitle="s", footer="f")
@@ -301,6 +344,44 @@ def test_pdf_font_subsets_are_made_once_and_give_the_same_bytes(tmp_path, monkey
     monkeypatch.setattr(fontcache, "cached_subsets", contextlib.nullcontext)
     uncached = draw_and_save(tmp_path / "uncached" / "fig", "en")["pdf"].read_bytes()
     assert made and uncached == cold
+
+
+def test_text_measured_once_per_kind_of_renderer_gives_the_same_bytes(tmp_path, monkeypatch):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from crimefigures.presentation import fontcache
+
+    measured = []  # by the renderers that draw (the wrap's own measuring renderers aside)
+    measure = RendererAgg.get_text_width_height_descent
+    wrapping = {id(style._measuring_renderer(dpi)) for dpi in style._MEASURE_DPIS}
+
+    def counted(self, *args, **kwargs):
+        if id(self) not in wrapping:
+            measured.append(args[0])
+        return measure(self, *args, **kwargs)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    monkeypatch.setattr(fontcache, "_metrics", {})
+    draw_and_save = _sample_module()["draw_and_save"]
+    shared = _read_all(draw_and_save(tmp_path / "shared" / "fig", "en"))
+    assert fontcache._metrics, "no measurement was kept"
+    first = len(measured)
+    again = _read_all(draw_and_save(tmp_path / "again" / "fig", "en"))
+    assert len(measured) - first < first / 2  # the second figure's ticks and footer are known
+    # Another kind of renderer or other settings (hinting) are measured afresh.
+    kinds = {key[0] for key in fontcache._metrics}
+    assert len({kind[0][:2] for kind in kinds}) == 3  # Agg, and the PDF and SVG renderers
+    monkeypatch.setattr(fontcache, "_metrics", {})
+    fig = plt.figure()
+    fig.text(0.5, 0.5, "Sumber: IMF")
+    for hinting in ("auto", "none"):
+        with mpl.rc_context({"text.hinting": hinting}), fontcache.shared_text_metrics():
+            fig.canvas.draw()
+    assert len({key[0][1] for key in fontcache._metrics}) == 2
+    monkeypatch.setattr(fontcache, "shared_text_metrics", contextlib.nullcontext)
+    unshared = _read_all(draw_and_save(tmp_path / "unshared" / "fig", "en"))
+    for fmt in ("png", "svg", "pdf"):
+        assert shared[fmt] == unshared[fmt] == again[fmt], fmt
 
 
 def test_a_notebook_is_shown_the_saved_png_not_a_fresh_render(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""PDF font subsets made once per font and glyph set, not once per PDF.
+"""Font work done once: PDF font subsets per font and glyph set, not per PDF; text metrics per
+kind of renderer, not per renderer.
 
 A PDF with TrueType text (``pdf.fonttype = 42``) embeds a subset of each font holding only
 the glyphs it uses; matplotlib builds it with fontTools, which reads and rewrites the font's
@@ -12,6 +13,16 @@ so a parameter change finds its subsets made; the PDF bytes are the same either 
 matplotlib has no hook for this: the cache stands in for its private
 ``_backend_pdf_ps.get_glyphs_subset`` while a PDF is written, and refuses to run if that
 function is gone (a matplotlib upgrade must look at this module again).
+
+Text metrics: matplotlib measures every string (tick labels, titles, footers) once per
+renderer, and saving one figure makes up to two renderers per format (one lays the figure
+out, one draws it), so each figure of a step measured its strings four to six times and
+re-measured the tick labels and footers the figure before had measured. A string's size
+depends only on the kind of renderer, its resolution, the font properties and the settings
+in force, so :func:`shared_text_metrics` keeps one measurement per exactly those, for the
+rest of the process, in place of matplotlib's per-renderer cache (its private
+``text._get_text_metrics_function``; the same refusal applies). The bytes are the same with
+and without it (tests/test_style.py).
 """
 
 from __future__ import annotations
@@ -34,7 +45,10 @@ from crimefigures.pipeline import atomic, paths
 
 CACHE_DIR = "reports/cache/font-subsets"
 _SUBSETTER = "get_glyphs_subset"
+_METRICS_FUNCTION = "_get_text_metrics_function"
+_MAX_METRICS = 65_536  # strings measured in one process before the store starts again
 _memory: dict[str, tuple[bytes, dict[int, int]]] = {}
+_metrics: dict[tuple[Any, ...], tuple[float, float, float]] = {}
 
 
 @functools.cache
@@ -108,14 +122,59 @@ def _cached(original: Callable[..., Any]) -> Callable[..., AbstractContextManage
 @contextmanager
 def cached_subsets() -> Iterator[None]:
     """While in this block, matplotlib's PDF backend takes font subsets from the cache."""
-    original = getattr(_backend_pdf_ps, _SUBSETTER, None)
-    if original is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
-        raise RuntimeError(
-            f"matplotlib {mpl.__version__} has no _backend_pdf_ps.{_SUBSETTER}; "
-            "crimefigures.presentation.fontcache needs updating"
-        )
+    original = _private(_backend_pdf_ps, _SUBSETTER)
+    _private(_backend_pdf_ps, "SubsetResults")
     setattr(_backend_pdf_ps, _SUBSETTER, _cached(original))
     try:
         yield
     finally:
         setattr(_backend_pdf_ps, _SUBSETTER, original)
+
+
+def _private(module: Any, name: str) -> Any:
+    original = getattr(module, name, None)
+    if original is None:
+        raise RuntimeError(
+            f"matplotlib {mpl.__version__} has no {module.__name__}.{name}; "
+            "crimefigures.presentation.fontcache needs updating"
+        )
+    return original
+
+
+def _renderer_kind(renderer: Any) -> tuple[Any, ...]:
+    """What a renderer's measurements depend on besides the string: its class, the class of
+    the renderer it hands text to (PDF and SVG both wrap theirs in a MixedModeRenderer), and
+    its resolution."""
+    inner = getattr(renderer, "_renderer", None)
+    return type(renderer), type(inner), getattr(renderer, "dpi", None), getattr(inner, "dpi", None)
+
+
+@contextmanager
+def shared_text_metrics() -> Iterator[None]:
+    """While in this block, a string measured by one renderer is not measured again by another
+    of the same kind and resolution under the same settings (see the module docstring)."""
+    from matplotlib import text as mtext
+
+    original = _private(mtext, _METRICS_FUNCTION)
+    settings = repr(sorted(mpl.rcParams.items()))  # hinting, kerning, font lists, mathtext
+
+    def metrics_function(renderer: Any) -> Callable[..., tuple[float, float, float]]:
+        kind = (_renderer_kind(renderer), settings)
+
+        def measure(text: str, prop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
+            key = (kind, text, prop, ismath, dpi)  # prop: matplotlib's copy, keyed as it keys
+            found = _metrics.get(key)
+            if found is None:
+                if len(_metrics) >= _MAX_METRICS:
+                    _metrics.clear()
+                found = _metrics[key] = renderer.get_text_width_height_descent(
+                    text, prop, ismath=ismath)
+            return found
+
+        return measure
+
+    setattr(mtext, _METRICS_FUNCTION, metrics_function)
+    try:
+        yield
+    finally:
+        setattr(mtext, _METRICS_FUNCTION, original)
