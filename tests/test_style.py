@@ -384,6 +384,26 @@ def test_text_measured_once_per_kind_of_renderer_gives_the_same_bytes(tmp_path, 
         assert shared[fmt] == unshared[fmt] == again[fmt], fmt
 
 
+def test_a_save_lays_the_figure_out_without_a_silent_draw_and_gives_the_same_bytes(
+        tmp_path, monkeypatch):
+    draws = []
+    draw = style.HouseFigure.draw
+    monkeypatch.setattr(style.HouseFigure, "draw",
+                        lambda self, renderer: draws.append(self._lays_out_only)
+                        or draw(self, renderer))
+    draw_and_save = _sample_module()["draw_and_save"]
+    laid_out = _read_all(draw_and_save(tmp_path / "laid-out" / "fig", "en"))
+    assert draws == [True, False] * 3  # per format: the layout pass, then the real draw
+    monkeypatch.setattr(style.HouseFigure, "first_draw_lays_out_only",
+                        lambda self: contextlib.nullcontext())
+    drawn_twice = _read_all(draw_and_save(tmp_path / "drawn-twice" / "fig", "en"))
+    for fmt in ("png", "svg", "pdf"):
+        assert laid_out[fmt] == drawn_twice[fmt], fmt
+    fig = plt.figure(FigureClass=style.HouseFigure)  # no layout engine: drawn as any figure
+    with fig.first_draw_lays_out_only():
+        assert not fig._lays_out_only
+
+
 def test_a_notebook_is_shown_the_saved_png_not_a_fresh_render(tmp_path, monkeypatch):
     import IPython.display
 

@@ -460,6 +460,41 @@ def sources_line(sources: Sequence[str], language: str) -> str:
     return message("sources_line", language, label=label, sources="; ".join(sources))
 
 
+class HouseFigure(Figure):
+    """A figure whose first draw in a save only lays it out.
+
+    savefig draws a figure that has a layout engine twice: once with drawing switched off,
+    which runs the layout with the format's renderer, then for real. That first pass also went
+    through every artist to draw nothing, a seventh of the figures step. :func:`render_figure`
+    marks the save's first draw, and in it the figure does what a draw does before its
+    artists (fixed aspects, the layout engine) and stops. The real draw recomputes everything
+    it draws, so the bytes are the same (tests/test_style.py compares them).
+    """
+
+    _lays_out_only = False
+
+    @contextlib.contextmanager
+    def first_draw_lays_out_only(self) -> Any:
+        self._lays_out_only = self.get_layout_engine() is not None
+        try:
+            yield
+        finally:
+            self._lays_out_only = False
+
+    def draw(self, renderer: Any) -> None:
+        if not self._lays_out_only:
+            super().draw(renderer)
+            return
+        self._lays_out_only = False
+        if not self.get_visible():
+            return
+        with self._render_lock:
+            self._get_draw_artists(renderer)  # applies fixed aspects, as Figure.draw does first
+            if self.axes:
+                with contextlib.suppress(ValueError):  # as Figure.draw: a figure too small
+                    self.get_layout_engine().execute(self)
+
+
 def new_figure_grid(
     nrows: int = 1,
     ncols: int = 1,
@@ -485,7 +520,7 @@ def new_figure_grid(
     text_scale, (width_in, height_in) = _figure_size(size)
     title_pt, subtitle_pt, footer_pt = _TEXT_SIZES[text_scale]
 
-    fig = plt.figure(figsize=(width_in, height_in))
+    fig = plt.figure(figsize=(width_in, height_in), FigureClass=HouseFigure)
     top_in = _MARGIN_IN
     top_in += _place_text_block(
         fig,
@@ -671,7 +706,9 @@ def render_figure(fig: Figure, fmt: str, *, dpi: int = 200) -> bytes:
         raise ParameterError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     buffer = io.BytesIO()
     subsets = fontcache.cached_subsets() if fmt == "pdf" else contextlib.nullcontext()
-    with mpl.rc_context(_SAVE_RC), subsets, fontcache.shared_text_metrics():
+    layout = (fig.first_draw_lays_out_only() if isinstance(fig, HouseFigure)
+              else contextlib.nullcontext())
+    with mpl.rc_context(_SAVE_RC), subsets, fontcache.shared_text_metrics(), layout:
         fig.savefig(
             buffer,
             format=fmt,
