@@ -314,6 +314,21 @@ def _python_in_repo(code: str) -> str:
     return done.stdout.strip()
 
 
+def test_the_figures_notebooks_imports_leave_pint_out_and_weights_are_still_read():
+    """pint and its unit registry (0.3 s) load at the first physical quantity read, not when
+    a figures kernel imports the parser."""
+    assert _python_in_repo(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from crimefigures.pipeline import kernels\n"
+        "exec(kernels.warm_code([Path('notebooks/04_publication_figures.ipynb')]))\n"
+        "assert 'crimefigures.text.parse' in sys.modules\n"
+        "assert 'pint' not in sys.modules, 'pint was imported'\n"
+        "from crimefigures.text.parse import parse_figure\n"
+        "print(parse_figure('1.5 tonnes').point, 'pint' in sys.modules)\n"
+    ) == "1500.0 True"
+
+
 def test_papermill_is_imported_without_the_iri_grammar_and_still_validates_notebooks():
     """The runner's papermill skips jsonschema's IRI checker (0.8 s of lark grammars per
     process); notebooks still validate, and a bad one is still refused."""
