@@ -83,7 +83,7 @@ test: $(STAMP) browser
 ## test-fast: ruff and the unit tests only (no notebook runs, no browser), for the edit-test loop
 test-fast: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m "not e2e and not browser" -q
+	$(PY) -m pytest -m "not e2e and not browser" -q -n 2 --dist loadgroup
 
 # The browser test drives Debian's chromium: installed here when missing and we are root,
 # otherwise make stops at once with the command to run.
