@@ -84,6 +84,8 @@ def test_unchanged_rerun_skips_without_kernel_and_force_is_byte_identical(fixtur
 
     forced = run_cli("run", "--force", root=fixture_root)
     assert f"[done] {FIXTURE_STORY}/fixture" in forced.stdout
+    summary = json.loads((fixture_root / "reports" / "run_summary.json").read_text())
+    assert summary["kernels_started"] == 1  # one worker's spare, which ran the step
     assert executed.read_bytes() == first_bytes
     text = executed.read_text()
     assert str(fixture_root) not in text and "start_time" not in text

@@ -146,6 +146,7 @@ _spare: Spare | None = None  # this worker's
 _stopping: list[Any] = []  # used kernels asked to shut down, not yet reaped
 _warm_code = ""
 _in_worker = False  # spares are kept only in pool workers, which shut them down at exit
+_started = 0  # kernels this worker started and has not yet reported (take_started)
 
 
 def start_worker(root: str, code: str) -> None:
@@ -173,7 +174,7 @@ def exit_on_sigterm() -> None:
 
 def start_spare(root: str) -> None:
     """Start this worker's spare kernel and send it the imports; returns without waiting."""
-    global _spare
+    global _spare, _started
     from jupyter_client.blocking import BlockingKernelClient
 
     drop_spare()
@@ -184,6 +185,7 @@ def start_spare(root: str) -> None:
     try:
         _wait(manager.start_kernel, extra_arguments=[*KERNEL_ARGUMENTS, HISTORY_ARGUMENT],
               cwd=root)
+        _started += 1
         client = BlockingKernelClient(**manager.get_connection_info(session=True),
                                       parent=manager)
         client.start_channels(iopub=False, stdin=False, hb=False, control=False)
@@ -193,6 +195,14 @@ def start_spare(root: str) -> None:
         shut_down(manager, now=True)
         return
     _spare = Spare(manager, client, request, environment)
+
+
+def take_started() -> int:
+    """How many spare kernels this worker started since it last said; the runner sums them
+    (a spare no step took was still a kernel started)."""
+    global _started
+    count, _started = _started, 0
+    return count
 
 
 def drop_spare() -> None:

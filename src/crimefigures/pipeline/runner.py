@@ -414,7 +414,9 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     seconds = time.monotonic() - started
     executed = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else None
     output.unlink(missing_ok=True)
-    return {"notebook": executed, "failure": failure, "seconds": seconds}
+    kernels_started = kernels.take_started() + (manager is None)  # nbclient started one
+    return {"notebook": executed, "failure": failure, "seconds": seconds,
+            "kernels_started": kernels_started}
 
 
 def publish_staged(step: Step, staging: Path) -> list[str]:
@@ -546,10 +548,11 @@ def _run_levels(levels, plan, force, jobs, say) -> list[Outcome]:
     steps = [step for level in levels for step in level]
     outcomes: list[Outcome] = []
     started = time.monotonic()
+    schedule = _Schedule(steps, plan, force, say, outcomes)
     try:
-        _Schedule(steps, plan, force, say, outcomes).run(jobs)
+        schedule.run(jobs)
     finally:
-        _write_summary(outcomes, time.monotonic() - started)
+        _write_summary(outcomes, time.monotonic() - started, schedule.kernels_started)
     ran = sum(o.status == "ran" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
     say(f"done: {ran} ran, {skipped} skipped in {time.monotonic() - started:.1f}s")
@@ -574,6 +577,8 @@ class _Schedule:
         self.done: set[str] = set()
         self.running: dict[Any, tuple[Step, str, Path]] = {}
         self.failures: list[Outcome] = []
+        self.kernels_started = 0  # as the workers report them
+        self.warming: list[Any] = []  # the tasks that start idle workers (and their spares)
 
     def run(self, jobs: int) -> None:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -587,14 +592,16 @@ class _Schedule:
             if self.running and self.waiting:
                 # The pool starts a worker only when a step finds none idle; start the others
                 # now (each task makes one), so their spare kernels warm before steps need them.
-                for _ in range(jobs - len(self.running)):
-                    pool.submit(int)
+                self.warming = [pool.submit(kernels.take_started)
+                                for _ in range(jobs - len(self.running))]
             while self.running:
                 finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     self._finish(future, *self.running.pop(future))
                 if not self.failures:
                     self._start_ready(pool, jobs)
+        # The pool has shut down: every worker has finished its tasks.
+        self.kernels_started += sum(f.result() for f in self.warming if f.exception() is None)
         if self.failures:
             self.outcomes.extend(self.failures)
             raise NotebookFailed(self.failures[0].message)
@@ -641,6 +648,7 @@ class _Schedule:
 
     def _finish(self, future: Any, step: Step, key: str, staging: Path) -> None:
         result = future.result()
+        self.kernels_started += result["kernels_started"]
         if result["failure"]:
             self.failures.append(_record_failure(step, result, staging))
             return
@@ -711,11 +719,11 @@ def _record_failure(step: Step, result: dict, staging: Path) -> Outcome:
     return Outcome(step.name, "failed", message=message)
 
 
-def _write_summary(outcomes: list[Outcome], seconds: float) -> None:
+def _write_summary(outcomes: list[Outcome], seconds: float, kernels_started: int) -> None:
     summary = {
         "python": sys.version.split()[0],
         "total_seconds": round(seconds, 3),
-        "kernels_started": sum(o.status in {"ran", "failed"} for o in outcomes),
+        "kernels_started": kernels_started,  # spares included, used or not
         "notebooks": [
             {"name": o.name, "status": o.status, "seconds": round(o.seconds, 3), "key": o.key,
              "parameters": o.parameters, "message": o.message}
