@@ -71,6 +71,61 @@ def test_failure_keeps_notebook_names_cell_and_leaves_outputs(fixture_root: Path
     assert summary["notebooks"][0]["status"] == "failed"
 
 
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (workers, kernels), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = {child for child, ppid in parents.items() if ppid == parent}
+        todo.extend(children - found)
+        found |= children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_sigterm_stops_the_run_its_workers_and_kernels_and_publishes_nothing(fixture_root):
+    import subprocess
+    import sys
+    import time
+
+    environment = {**os.environ, "CRIMEFIGURES_ROOT": str(fixture_root)}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "crimefigures", "run", "-p", "wait_seconds=60"],
+        cwd=fixture_root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    output = fixture_root / "data" / "processed" / FIXTURE_STORY / "fixture.txt"
+    staged = fixture_root / runner.STAGING_DIR / f"{FIXTURE_STORY}/fixture"
+    deadline = time.monotonic() + 120
+    while not list(staged.rglob("fixture.txt")) and time.monotonic() < deadline:
+        assert run.poll() is None, run.communicate()
+        time.sleep(0.2)
+    below = _descendants(run.pid)  # the worker, its kernel (sleeping in a cell)
+    assert len(below) >= 2, below
+    run.send_signal(signal.SIGTERM)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 128 + signal.SIGTERM, stderr
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in below if _alive(pid)], "a worker or kernel outlived the run"
+    assert not output.exists()  # written to staging only, never published
+
+
 def test_unchanged_rerun_skips_without_kernel_and_force_is_byte_identical(fixture_root: Path):
     assert run_cli("run", root=fixture_root).returncode == 0
     executed = fixture_root / "reports" / FIXTURE_STORY / "notebooks" / "fixture.ipynb"

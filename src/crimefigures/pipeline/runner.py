@@ -666,15 +666,26 @@ class _Schedule:
         self.done.add(step.name)
 
 
+def _end_on_sigterm(*_: Any) -> None:
+    """Pass SIGTERM on to the pool's workers, then end the run. Ctrl-C reaches every process
+    of the terminal's group; a SIGTERM sent to the runner alone did not, and the pool's
+    shutdown waited for the workers' steps to finish (a long cell kept the run alive)."""
+    import multiprocessing
+
+    for worker in multiprocessing.active_children():
+        worker.terminate()  # its step ends; it stops its kernels (kernels.exit_on_sigterm)
+    sys.exit(128 + signal.SIGTERM)
+
+
 @contextmanager
 def _sigterm_ends_the_run() -> Iterator[None]:
-    """SIGTERM raises SystemExit here, as Ctrl-C raises KeyboardInterrupt: the pool is shut
-    down and its workers stop their kernels. Killed outright, the runner would leave its
-    workers waiting for work forever, each with a spare kernel."""
+    """SIGTERM raises SystemExit here, as Ctrl-C raises KeyboardInterrupt: the workers end
+    their steps, the pool is shut down and the workers stop their kernels. Killed outright,
+    the runner would leave its workers waiting for work forever, each with a spare kernel."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    previous = signal.signal(signal.SIGTERM, _end_on_sigterm)
     try:
         yield
     finally:
