@@ -345,26 +345,20 @@ def _measuring_renderer(dpi: int) -> Any:
     return RendererAgg(1, 1, dpi)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
+def _width_pt(text: str, font: FontProperties, dpi: int) -> float:
+    """The text's width in points, drawn at ``dpi``. One renderer per resolution, made once
+    (making one each time took most of a figure's text layout), and widths cached: footers
+    and credits repeat from figure to figure."""
+    width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(
+        text, font, ismath=False
+    )
+    return width * 72 / dpi
+
+
 def _text_width_pt(text: str, font: FontProperties) -> float:
-    """Widest of the text's widths at the measuring resolutions. One renderer per
-    resolution, made once (making one each time took most of a figure's text layout), and
-    widths cached: footers and credits repeat from figure to figure."""
-    widths = []
-    for dpi in _MEASURE_DPIS:
-        width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(
-            text, font, ismath=False
-        )
-        widths.append(width * 72 / dpi)
-    return max(widths)
-
-
-@functools.lru_cache(maxsize=4096)
-def _estimate_width_pt(text: str, font: FontProperties) -> float:
-    """The text's width at one resolution: a guess to start from, not a measure to trust."""
-    width, _, _ = _measuring_renderer(_MEASURE_DPIS[0]).get_text_width_height_descent(
-        text, font, ismath=False)
-    return width * 72 / _MEASURE_DPIS[0]
+    """Widest of the text's widths at the measuring resolutions."""
+    return max(_width_pt(text, font, dpi) for dpi in _MEASURE_DPIS)
 
 
 def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
@@ -392,10 +386,13 @@ def _words_that_fit(words: list[str], font: FontProperties, width_pt: float) -> 
     def fits(count: int) -> bool:
         return count == 1 or _text_width_pt(" ".join(words[:count]), font) <= width_pt
 
-    space = _estimate_width_pt("a a", font) - 2 * _estimate_width_pt("a", font)
+    def guess(text: str) -> float:  # one resolution: a start, not a measure to trust
+        return _width_pt(text, font, _MEASURE_DPIS[0])
+
+    space = guess("a a") - 2 * guess("a")
     count, used = 0, -space
     for word in words:
-        used += space + _estimate_width_pt(word, font)
+        used += space + guess(word)
         if used > width_pt:
             break
         count += 1
@@ -465,7 +462,7 @@ class HouseFigure(Figure):
 
     savefig draws a figure that has a layout engine twice: once with drawing switched off,
     which runs the layout with the format's renderer, then for real. That first pass also went
-    through every artist to draw nothing, a seventh of the figures step. :func:`render_figure`
+    through every artist to draw nothing, about a tenth of the figures step. :func:`render_figure`
     marks the save's first draw, and in it the figure does what a draw does before its
     artists (fixed aspects, the layout engine) and stops. The real draw recomputes everything
     it draws, so the bytes are the same (tests/test_style.py compares them).
