@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, FIXTURE_STORY, run_cli
 
-from crimefigures.pipeline import atomic, kernels, paths, runner
+from crimefigures.pipeline import kernels, paths, runner
 
 # Runs notebooks or the CLI in subprocesses: left out of `make test-fast`.
 pytestmark = pytest.mark.e2e
@@ -462,7 +462,7 @@ def test_a_spare_kernel_runs_the_next_step_in_that_steps_staging_and_no_kernel_i
 def test_a_spare_kernel_that_died_gives_way_to_a_fresh_one(
     fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    for name in (paths.ROOT_ENV, atomic.STAGING_ENV, "PYTHONHASHSEED"):
+    for name in (paths.ROOT_ENV, paths.STAGING_ENV, "PYTHONHASHSEED"):
         monkeypatch.setenv(name, "")  # restored after the test: execute_step sets them
     monkeypatch.setenv(paths.ROOT_ENV, str(fixture_root))
     monkeypatch.setattr(kernels, "_in_worker", True)  # as in a pool worker, minus the pool

@@ -21,12 +21,10 @@ import pandas as pd
 from crimefigures.errors import InputError
 from crimefigures.pipeline import paths
 
-STAGING_ENV = "CRIMEFIGURES_STAGING"
-
 
 def staged_path(target: Path) -> Path:
     """Where a write to ``target`` really goes (the staging copy while the runner runs)."""
-    staging = os.environ.get(STAGING_ENV)
+    staging = os.environ.get(paths.STAGING_ENV)
     if not staging:
         return target
     return Path(staging) / paths.relative(target)

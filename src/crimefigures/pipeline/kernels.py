@@ -252,9 +252,7 @@ def _followed_env() -> set[str]:
     """The variables the package reads when it uses them, so a running kernel can be given a
     step's values; a change to any other (PYTHONHASHSEED is read at start) makes a spare
     unusable."""
-    from crimefigures.pipeline import atomic  # imports pandas: not before the spare starts
-
-    return {paths.ROOT_ENV, atomic.STAGING_ENV}
+    return {paths.ROOT_ENV, paths.STAGING_ENV}
 
 
 def _succeeded(spare: Spare, request: str) -> bool:

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 ROOT_ENV = "CRIMEFIGURES_ROOT"
+# Set by the runner while a step runs: where its writes are staged (pipeline/atomic.py).
+STAGING_ENV = "CRIMEFIGURES_STAGING"
 _MARKERS = ("pyproject.toml", "notebooks")
 
 

@@ -381,7 +381,7 @@ def execute_step(step: Step, parameters: dict[str, Any], root: str, staging: str
     warnings.filterwarnings("ignore", module="jupyter_client")
     warnings.filterwarnings("ignore", module="zmq")
     os.environ[paths.ROOT_ENV] = root
-    os.environ[atomic.STAGING_ENV] = staging
+    os.environ[paths.STAGING_ENV] = staging
     os.environ["PYTHONHASHSEED"] = kernels.HASH_SEED
     output = Path(staging) / "executed.ipynb"
     failure = None
