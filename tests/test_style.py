@@ -404,6 +404,22 @@ def test_a_save_lays_the_figure_out_without_a_silent_draw_and_gives_the_same_byt
         assert not fig._lays_out_only
 
 
+@pytest.mark.parametrize("module, name, cache", [
+    ("matplotlib.text", "_get_text_metrics_function", "shared_text_metrics"),
+    ("matplotlib.backends._backend_pdf_ps", "get_glyphs_subset", "cached_subsets"),
+])
+def test_a_cache_refuses_to_run_when_the_matplotlib_function_it_replaces_is_gone(
+        monkeypatch, module, name, cache):
+    import importlib
+
+    from crimefigures.presentation import fontcache
+
+    monkeypatch.delattr(importlib.import_module(module), name)
+    refused = pytest.raises(RuntimeError, match=f"has no {module}.{name}; .*needs updating")
+    with refused, getattr(fontcache, cache)():
+        pass
+
+
 def test_a_notebook_is_shown_the_saved_png_not_a_fresh_render(tmp_path, monkeypatch):
     import IPython.display
 
