@@ -363,7 +363,7 @@ def test_text_measured_once_per_kind_of_renderer_gives_the_same_bytes(tmp_path, 
     monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
     monkeypatch.setattr(fontcache, "_metrics", {})
     draw_and_save = _sample_module()["draw_and_save"]
-    shared = _read_all(draw_and_save(tmp_path / "shared" / "fig", "en"))
+    once = _read_all(draw_and_save(tmp_path / "measured-once" / "fig", "en"))
     assert fontcache._metrics, "no measurement was kept"
     first = len(measured)
     again = _read_all(draw_and_save(tmp_path / "again" / "fig", "en"))
@@ -379,9 +379,9 @@ def test_text_measured_once_per_kind_of_renderer_gives_the_same_bytes(tmp_path, 
             fig.canvas.draw()
     assert len({key[0][1] for key in fontcache._metrics}) == 2
     monkeypatch.setattr(fontcache, "shared_text_metrics", contextlib.nullcontext)
-    unshared = _read_all(draw_and_save(tmp_path / "unshared" / "fig", "en"))
+    per_renderer = _read_all(draw_and_save(tmp_path / "per-renderer" / "fig", "en"))
     for fmt in ("png", "svg", "pdf"):
-        assert shared[fmt] == unshared[fmt] == again[fmt], fmt
+        assert once[fmt] == per_renderer[fmt] == again[fmt], fmt
 
 
 def test_a_save_lays_the_figure_out_without_a_silent_draw_and_gives_the_same_bytes(
