@@ -46,7 +46,7 @@ import numpy as np
 from crimefigures.analysis import reference
 from crimefigures.analysis.ratios import Settings, compute_ratios
 from crimefigures.analysis.spec import RatioSpec, load_spec
-from crimefigures.pipeline import atomic, paths, registry, runner
+from crimefigures.pipeline import atomic, kernels, paths, registry, runner
 from crimefigures.text import corpus, ledger
 from crimefigures.text.extract import extract_figures, split_sentences
 from crimefigures.text.parse import parse_figure
@@ -440,7 +440,7 @@ def kernel_floor(starts: int) -> list[float]:
     times = []
     for _ in range(starts):
         start = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name=runner.KERNEL_NAME,
+        manager, client = start_new_kernel(kernel_name=kernels.KERNEL_NAME,
                                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
         try:
             client.execute_interactive("pass", timeout=120, output_hook=lambda _: None)

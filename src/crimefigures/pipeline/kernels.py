@@ -42,6 +42,9 @@ KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
 HASH_SEED = "0"  # every kernel hashes alike, so sets and dicts come out in one order
 WARM_TIMEOUT_SECONDS = 60.0  # papermill's own start_timeout
+# The variables the package reads when it uses them, so a running kernel can be given a step's
+# values; a change to any other (PYTHONHASHSEED is read at start) makes a spare unusable.
+FOLLOWED_ENV = frozenset({paths.ROOT_ENV, paths.STAGING_ENV})
 
 
 @functools.cache
@@ -239,20 +242,13 @@ def _follow_environment(spare: Spare) -> str | None:
     directory); None if one of them is not one the kernel can follow."""
     now = dict(os.environ)
     changed = {k for k in {*now, *spare.environment} if now.get(k) != spare.environment.get(k)}
-    if not changed <= _followed_env():
+    if not changed <= FOLLOWED_ENV:
         return None
     update = {k: now[k] for k in changed if k in now}
     removed = sorted(k for k in changed if k not in now)
     code = (f"__import__('os').environ.update({update!r}); "
             f"[__import__('os').environ.pop(k, None) for k in {removed!r}]")
     return spare.client.execute(code, silent=True, store_history=False, allow_stdin=False)
-
-
-def _followed_env() -> set[str]:
-    """The variables the package reads when it uses them, so a running kernel can be given a
-    step's values; a change to any other (PYTHONHASHSEED is read at start) makes a spare
-    unusable."""
-    return {paths.ROOT_ENV, paths.STAGING_ENV}
 
 
 def _succeeded(spare: Spare, request: str) -> bool:

@@ -151,7 +151,7 @@ def _inspect(notebook: str | Path) -> dict[str, Parameter]:
         raise ParameterError(
             f"cannot read notebook parameters ({message})", file=notebook
         ) from None
-    unread = sorted(_assigned_names(notebook) - set(inspected))
+    unread = sorted(set(parameter_names(notebook)) - set(inspected))
     if unread:
         # papermill skips a line it cannot parse (with only a log message): refuse instead.
         raise ParameterError("papermill cannot read this parameter line (keep '=' out of "
@@ -175,10 +175,6 @@ def _inspect(notebook: str | Path) -> dict[str, Parameter]:
         default = check_type(name, type_name, default)
         declared[name] = Parameter(name, type_name, default, info.get("help", ""))
     return declared
-
-
-def _assigned_names(notebook: str | Path) -> set[str]:
-    return set(parameter_names(notebook))
 
 
 def parameter_names(notebook: str | Path) -> list[str]:

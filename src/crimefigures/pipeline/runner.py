@@ -41,7 +41,6 @@ EXECUTED_DIR = "reports/{story}/notebooks"
 FAILED_DIR = "reports/{story}/failed"
 STAGING_DIR = "reports/.staging"
 LOCK_FILE = "reports/.run.lock"
-KERNEL_NAME = kernels.KERNEL_NAME
 CELL_TIMEOUT_SECONDS = 900
 # Metadata that changes from run to run or machine to machine; dropped so that
 # two runs with the same inputs give identical executed notebooks.
@@ -573,7 +572,7 @@ class _Schedule:
         self.state = load_state()
         self.package_hash = package_source_hash()
         self.upstream = upstream_steps(steps)
-        self.waiting = start_order(steps)
+        self.waiting = start_order(steps, self.upstream)
         self.done: set[str] = set()
         self.running: dict[Any, tuple[Step, str, Path]] = {}
         self.failures: list[Outcome] = []
@@ -692,11 +691,12 @@ def _sigterm_ends_the_run() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def start_order(steps: list[Step]) -> list[Step]:
+def start_order(steps: list[Step], upstream: Mapping[str, set[str]] | None = None,
+                ) -> list[Step]:
     """Of the steps ready at once, those with more steps behind them start first (the drift
     notebook, which its Indonesian run waits for, before the figures); otherwise ``steps``'s
-    order."""
-    upstream = upstream_steps(steps)
+    order. ``upstream`` is :func:`upstream_steps` of ``steps``, when the caller has it."""
+    upstream = upstream_steps(steps) if upstream is None else upstream
     below = {s.name: {d.name for d in steps if s.name in upstream[d.name]} for s in steps}
     return sorted(steps, key=lambda s: -len(_closure(s.name, below)))
 
